@@ -1,0 +1,294 @@
+package p3backup.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import p3backup.paths.EntryType;
+import p3backup.paths.KeyMapper;
+import p3backup.problems.RunListener;
+import p3backup.scan.Digests;
+import p3backup.scan.FileStat;
+import p3backup.scan.LocalEntry;
+import p3backup.snapshot.ManifestEntry;
+import p3backup.storage.Body;
+import p3backup.storage.MultipartUpload;
+import p3backup.storage.ObjectAttributes;
+import p3backup.storage.ObjectStore;
+import p3backup.storage.PutResult;
+
+/**
+ * Backs up one file that may have changed: hashes it while reading, compares with the recorded
+ * SHA-256, and uploads only different content: in one request up to the part size, else as a
+ * multipart upload whose parts go up in parallel from a bounded pool of buffers. The recorded
+ * hash is always that of the bytes uploaded; a file that changes while it is read is read again,
+ * and after {@link #ATTEMPTS} tries it is reported.
+ */
+final class Uploader {
+  static final int ATTEMPTS = 3;
+  /** Files up to this size are read into an array of their own rather than a pooled buffer. */
+  private static final int SMALL = 1 << 20;
+
+  private final ObjectStore store;
+  private final BackupOptions options;
+  private final ObjectAttributes attributes;
+  private final BufferPool buffers;
+  private final ExecutorService partPool;
+  private final RunListener listener;
+
+  Uploader(ObjectStore store, BackupOptions options, BufferPool buffers, ExecutorService partPool,
+      RunListener listener) {
+    this.store = store;
+    this.options = options;
+    this.attributes = new ObjectAttributes(null, Map.of(), options.storageClass(), options.sse(),
+        options.sseKmsKeyId());
+    this.buffers = buffers;
+    this.partPool = partPool;
+    this.listener = listener;
+  }
+
+  /** The outcome for one file. */
+  sealed interface Outcome {}
+
+  /** The content was uploaded (or, in a dry run, would be). */
+  record Uploaded(ManifestEntry entry, long bytes) implements Outcome {}
+
+  /** The content equals the recorded one: nothing uploaded. */
+  record Same(ManifestEntry entry) implements Outcome {}
+
+  /** The file could not be backed up; the message says why. */
+  record Failed(String message) implements Outcome {}
+
+  /** The file vanished after the scan: not part of this snapshot. */
+  record Vanished() implements Outcome {}
+
+  Outcome backup(LocalEntry local, ManifestEntry previous) throws InterruptedException {
+    FileStat stat = local.stat();
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      if (attempt > 1) {
+        try {
+          stat = FileStat.read(local.file(), options.followLinks());
+        } catch (NoSuchFileException e) {
+          return new Vanished();
+        } catch (IOException e) {
+          return new Failed("cannot read attributes: " + e.getMessage());
+        }
+      }
+      try {
+        Outcome o = stat.size() <= options.partSize()
+            ? whole(local, stat, previous)
+            : multipart(local, stat, previous);
+        if (o != null) {
+          return o;
+        }
+        listener.detail(local.path() + ": changed while being read; reading it again");
+      } catch (NoSuchFileException e) {
+        return new Vanished();
+      } catch (IOException e) {
+        return new Failed("cannot read: " + describe(e));
+      }
+    }
+    return new Failed("changed while being read, " + ATTEMPTS + " times: not backed up; back it"
+        + " up again once it is no longer being written");
+  }
+
+  /** Reads the whole file into memory, then uploads it if it differs. Null: changed while read. */
+  private Outcome whole(LocalEntry local, FileStat stat, ManifestEntry previous)
+      throws IOException, InterruptedException {
+    int size = (int) stat.size();
+    byte[] pooled = size > SMALL ? buffers.take() : null;
+    try {
+      byte[] data = pooled != null ? pooled : new byte[size];
+      MessageDigest sha = Digests.sha256();
+      try (InputStream in = Files.newInputStream(local.file())) {
+        int n = in.readNBytes(data, 0, size);
+        if (n != size || in.read() != -1) {
+          return null;
+        }
+      }
+      sha.update(data, 0, size);
+      byte[] digest = sha.digest();
+      if (!unchangedSince(local, stat)) {
+        return null;
+      }
+      String hex = Digests.hex(digest);
+      if (previous != null && hex.equals(previous.sha256())) {
+        return new Same(entry(local, stat, hex, previous.versionId()));
+      }
+      if (options.dryRun()) {
+        return new Uploaded(entry(local, stat, hex, null), size);
+      }
+      PutResult r = store.put(options.bucket(), key(local), new Body(data, 0, size, digest, null),
+          attributes(local, stat));
+      listener.bytes(size);
+      return new Uploaded(entry(local, stat, hex, r.versionId()), size);
+    } finally {
+      if (pooled != null) {
+        buffers.give(pooled);
+      }
+    }
+  }
+
+  /**
+   * Uploads a large file in parts: one thread reads and hashes in order, parts go up in
+   * parallel. When the file may be unchanged it is hashed first, so that identical content costs
+   * no upload. Null: changed while read.
+   */
+  private Outcome multipart(LocalEntry local, FileStat stat, ManifestEntry previous)
+      throws IOException, InterruptedException {
+    if (previous != null && previous.sha256() != null && previous.size() == stat.size()) {
+      String hex = hashOnly(local, stat);
+      if (hex == null) {
+        return null;
+      }
+      if (hex.equals(previous.sha256())) {
+        return new Same(entry(local, stat, hex, previous.versionId()));
+      }
+    }
+    if (options.dryRun()) {
+      String hex = hashOnly(local, stat);
+      return hex == null ? null : new Uploaded(entry(local, stat, hex, null), stat.size());
+    }
+    MultipartUpload upload = store.startMultipart(options.bucket(), key(local), attributes(local, stat));
+    boolean completed = false;
+    List<Future<?>> parts = new ArrayList<>();
+    try (FileChannel ch = FileChannel.open(local.file(), StandardOpenOption.READ)) {
+      MessageDigest sha = Digests.sha256();
+      long total = 0;
+      int partNumber = 0;
+      while (true) {
+        byte[] buf = buffers.take();
+        int n;
+        try {
+          n = readFully(ch, buf, buf.length);
+        } catch (IOException | RuntimeException e) {
+          buffers.give(buf);
+          throw e;
+        }
+        if (n == 0) {
+          buffers.give(buf);
+          break;
+        }
+        sha.update(buf, 0, n);
+        total += n;
+        int number = ++partNumber;
+        MessageDigest md5 = Digests.md5();
+        md5.update(buf, 0, n);
+        Body body = new Body(buf, 0, n, null, md5.digest());
+        parts.add(partPool.submit(() -> {
+          try {
+            upload.uploadPart(number, body);
+            listener.bytes(n);
+          } finally {
+            buffers.give(buf);
+          }
+          return null;
+        }));
+        if (total > stat.size()) {
+          break;
+        }
+      }
+      for (Future<?> f : parts) {
+        await(f);
+      }
+      if (total != stat.size() || !unchangedSince(local, stat)) {
+        return null;
+      }
+      PutResult r = upload.complete(partNumber);
+      completed = true;
+      return new Uploaded(entry(local, stat, Digests.hex(sha.digest()), r.versionId()), total);
+    } finally {
+      if (!completed) {
+        for (Future<?> f : parts) {
+          f.cancel(true);
+        }
+        upload.abort();
+      }
+    }
+  }
+
+  private static void await(Future<?> f) throws InterruptedException {
+    try {
+      f.get();
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(c);
+    }
+  }
+
+  /** The file's SHA-256, or null if it changed while being read. */
+  private String hashOnly(LocalEntry local, FileStat stat) throws IOException, InterruptedException {
+    MessageDigest sha = Digests.sha256();
+    byte[] buf = buffers.take();
+    long total = 0;
+    try (FileChannel ch = FileChannel.open(local.file(), StandardOpenOption.READ)) {
+      int n;
+      while ((n = readFully(ch, buf, buf.length)) > 0) {
+        sha.update(buf, 0, n);
+        total += n;
+      }
+    } finally {
+      buffers.give(buf);
+    }
+    if (total != stat.size() || !unchangedSince(local, stat)) {
+      return null;
+    }
+    return Digests.hex(sha.digest());
+  }
+
+  private static int readFully(FileChannel ch, byte[] buf, int len) throws IOException {
+    ByteBuffer bb = ByteBuffer.wrap(buf, 0, len);
+    while (bb.hasRemaining()) {
+      if (ch.read(bb) < 0) {
+        break;
+      }
+    }
+    return bb.position();
+  }
+
+  private boolean unchangedSince(LocalEntry local, FileStat before) throws IOException {
+    return FileStat.read(local.file(), options.followLinks()).sameVersionAs(before);
+  }
+
+  private String key(LocalEntry local) {
+    return KeyMapper.objectKey(options.keyPrefix(), local.path(), false);
+  }
+
+  private ObjectAttributes attributes(LocalEntry local, FileStat stat) {
+    Map<String, String> meta = new HashMap<>();
+    meta.put("mtime", Metadata.mtime(stat.mtimeNanos()));
+    if (stat.mode() >= 0) {
+      meta.put("mode", Metadata.mode(stat.mode()));
+    }
+    return attributes.with(ContentTypes.of(local.path()), meta);
+  }
+
+  static ManifestEntry entry(LocalEntry local, FileStat stat, String sha, String version) {
+    return new ManifestEntry(local.path(), EntryType.FILE, stat.size(), stat.mtimeNanos(),
+        stat.mode(), sha, version, null, false, stat.ctimeNanos(), stat.inode());
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}

@@ -1,0 +1,156 @@
+package p3backup.snapshot;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipException;
+import p3backup.json.Json;
+import p3backup.json.JsonException;
+import p3backup.json.JsonWriter;
+import p3backup.paths.EntryType;
+import p3backup.scan.FileStat;
+
+/**
+ * Writes and reads manifests: gzip-compressed JSON Lines, documented in docs/manifest.md. Line 1
+ * is a header, then one line per entry in path order, then a trailer that counts the entries so
+ * that a truncated manifest is recognised as such.
+ */
+public final class ManifestCodec {
+  static final String FORMAT = "p3backup-manifest";
+  static final int VERSION = 1;
+
+  private ManifestCodec() {}
+
+  public static byte[] encode(Manifest m) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + m.entries().size() * 64);
+    try (Writer out = new BufferedWriter(new OutputStreamWriter(
+        new GZIPOutputStream(bytes, 1 << 16), StandardCharsets.UTF_8), 1 << 16)) {
+      JsonWriter header = new JsonWriter(out);
+      header.beginObject()
+          .field("format", FORMAT).field("version", VERSION)
+          .field("snapshot", m.id()).field("time", m.time().toString())
+          .field("files", m.files()).field("bytes", m.bytes())
+          .field("entries", m.entries().size())
+          .endObject();
+      out.write('\n');
+      for (ManifestEntry e : m.entries()) {
+        JsonWriter w = new JsonWriter(out);
+        w.beginObject().field("path", e.path()).field("type", e.type().spelling());
+        if (e.type() == EntryType.FILE) {
+          w.field("size", e.size());
+        }
+        w.field("mtimeNs", e.mtimeNanos());
+        if (e.mode() >= 0) {
+          w.field("mode", String.format("%04o", e.mode()));
+        }
+        if (e.sha256() != null) {
+          w.field("sha256", e.sha256());
+        }
+        if (e.versionId() != null) {
+          w.field("version", e.versionId());
+        }
+        if (e.linkTarget() != null) {
+          w.field("target", e.linkTarget());
+        }
+        if (e.marker()) {
+          w.field("marker", true);
+        }
+        if (e.ctimeNanos() != FileStat.NONE) {
+          w.field("ctimeNs", e.ctimeNanos());
+        }
+        if (e.inode() != null) {
+          w.field("inode", e.inode());
+        }
+        w.endObject();
+        out.write('\n');
+      }
+      new JsonWriter(out).beginObject().field("end", m.entries().size()).endObject();
+      out.write('\n');
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Reads a manifest; {@link ManifestException} says what is wrong with a damaged one. */
+  public static Manifest decode(InputStream in, String name) throws IOException {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(
+        new GZIPInputStream(in, 1 << 16), StandardCharsets.UTF_8), 1 << 16)) {
+      String first = r.readLine();
+      if (first == null) {
+        throw new ManifestException(name + ": empty manifest");
+      }
+      Map<String, Object> header = object(first, name, 1);
+      if (!FORMAT.equals(header.get("format"))) {
+        throw new ManifestException(name + ": not a p3backup manifest");
+      }
+      long version = Json.number(header, "version");
+      if (version > VERSION) {
+        throw new ManifestException(name + ": manifest format " + version
+            + " is newer than this p3backup understands: upgrade p3backup");
+      }
+      String id = Json.string(header, "snapshot");
+      Instant time = Instant.parse(Json.string(header, "time"));
+      List<ManifestEntry> entries = new ArrayList<>();
+      String line;
+      long lineNo = 1;
+      while ((line = r.readLine()) != null) {
+        lineNo++;
+        Map<String, Object> o = object(line, name, lineNo);
+        if (o.containsKey("end")) {
+          if (Json.number(o, "end") != entries.size()) {
+            throw new ManifestException(name + ": damaged manifest (entry count does not match)");
+          }
+          return new Manifest(id, time, entries);
+        }
+        entries.add(entry(o));
+      }
+      throw new ManifestException(name + ": truncated manifest (no end line)");
+    } catch (ZipException | java.io.EOFException e) {
+      throw new ManifestException(name + ": damaged manifest (" + e.getMessage() + ")");
+    } catch (JsonException | IllegalArgumentException | DateTimeParseException e) {
+      throw new ManifestException(name + ": damaged manifest (" + e.getMessage() + ")");
+    }
+  }
+
+  private static Map<String, Object> object(String line, String name, long lineNo) {
+    Object o = Json.parse(line);
+    if (o instanceof Map<?, ?> m) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> map = (Map<String, Object>) m;
+      return map;
+    }
+    throw new ManifestException(name + ": damaged manifest (line " + lineNo + " is not an object)");
+  }
+
+  private static ManifestEntry entry(Map<String, Object> o) {
+    EntryType type = EntryType.parse(Json.string(o, "type"));
+    String mode = Json.optString(o, "mode").orElse(null);
+    return new ManifestEntry(
+        Json.string(o, "path"),
+        type,
+        Json.optNumber(o, "size").orElse(0),
+        Json.number(o, "mtimeNs"),
+        mode == null ? -1 : Integer.parseInt(mode, 8),
+        Json.optString(o, "sha256").orElse(null),
+        Json.optString(o, "version").orElse(null),
+        Json.optString(o, "target").orElse(null),
+        Boolean.TRUE.equals(o.get("marker")),
+        Json.optNumber(o, "ctimeNs").orElse(FileStat.NONE),
+        Json.optString(o, "inode").orElse(null));
+  }
+}

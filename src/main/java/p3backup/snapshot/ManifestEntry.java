@@ -1,0 +1,20 @@
+package p3backup.snapshot;
+
+import p3backup.paths.EntryType;
+
+/**
+ * One path of a snapshot. Files carry size, SHA-256 (hex) and the object's version id where the
+ * bucket keeps versions; links their target; directories {@code marker} when a zero-byte
+ * {@code dir/} object stands for them (they were empty). {@code ctimeNanos} and {@code inode}
+ * are what change detection compares next time ({@code FileStat.NONE}/null where the OS has
+ * none); {@code mode} is -1 where the OS has no permission bits.
+ */
+public record ManifestEntry(
+    String path, EntryType type, long size, long mtimeNanos, int mode, String sha256,
+    String versionId, String linkTarget, boolean marker, long ctimeNanos, String inode) {
+
+  /** Whether this entry stands for an object in the bucket. */
+  public boolean hasObject() {
+    return type == EntryType.FILE || (type == EntryType.DIR && marker);
+  }
+}

@@ -1,0 +1,49 @@
+package p3backup.storage;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The few S3 operations p3backup uses, free of any SDK type. One implementation talks to S3
+ * ({@code p3backup.storage.s3}); tests may run others. Every method throws {@link
+ * StorageException} for failures that remain after the implementation's own retries.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+  /** Whether the bucket exists and is ours to use. */
+  BucketState bucketState(String bucket);
+
+  /**
+   * Creates a bucket with the protections of {@link BucketSetup}. Returns warnings for each
+   * protection the server does not implement; fails only if the bucket itself can't be made.
+   */
+  List<String> createBucket(String bucket, BucketSetup setup);
+
+  /** All buckets of the account. */
+  List<BucketInfo> listBuckets();
+
+  /** Lists the objects under a key prefix, in key order, one call per object. */
+  void list(String bucket, String prefix, Consumer<ObjectInfo> each);
+
+  /** Uploads a whole object in one request; the body is checked by the server against sha256. */
+  PutResult put(String bucket, String key, Body body, ObjectAttributes attributes);
+
+  /** Starts a multipart upload. */
+  MultipartUpload startMultipart(String bucket, String key, ObjectAttributes attributes);
+
+  /** Opens an object (a given version, or the current one when versionId is null). */
+  InputStream get(String bucket, String key, String versionId);
+
+  /** Opens a byte range [from, from+length) of an object. */
+  InputStream getRange(String bucket, String key, String versionId, long from, long length);
+
+  /** Deletes objects (their current versions); returns the keys that failed, with why. */
+  List<ObjectProblem> delete(String bucket, List<String> keys);
+
+  @Override
+  void close();
+
+  /** A key that could not be handled, with the server's reason. */
+  record ObjectProblem(String key, String message) {}
+}
