@@ -317,11 +317,11 @@ public final class Json {
   }
 
   private char unicodeEscape(int at) {
-    if (at + 4 > text.length()) {
-      throw error("unexpected end of input inside a \\u escape");
-    }
     int value = 0;
     for (int i = at; i < at + 4; i++) {
+      if (i >= text.length()) {
+        throw error("unexpected end of input inside a \\u escape", i);
+      }
       int d = Character.digit(text.charAt(i), 16);
       if (d < 0 || text.charAt(i) > 'f') {
         throw error("invalid \\u escape: expected 4 hex digits", i);

@@ -36,11 +36,16 @@ public final class CliRunner {
 
   /** A runner for an S3Proxy server: its keys in the environment, its endpoint as an option. */
   public static CliRunner forServer(S3ProxyServer server, Path home) {
+    return forServer(server, home, server.endpoint());
+  }
+
+  /** The same, through another endpoint (a relay in front of the server). */
+  public static CliRunner forServer(S3ProxyServer server, Path home, java.net.URI endpoint) {
     return new CliRunner(home)
         .env("AWS_ACCESS_KEY_ID", server.accessKey())
         .env("AWS_SECRET_ACCESS_KEY", server.secretKey())
         .env("AWS_REGION", "us-east-1")
-        .withArgs("--endpoint-url", server.endpoint().toString(), "--no-progress");
+        .withArgs("--endpoint-url", endpoint.toString(), "--no-progress");
   }
 
   public CliRunner env(String name, String value) {

@@ -1,0 +1,218 @@
+package p3backup.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import p3backup.json.Json;
+import p3backup.testing.CliRunner;
+import p3backup.testing.CliRunner.Result;
+import p3backup.testing.CountingProxy;
+import p3backup.testing.S3ProxyServer;
+import p3backup.testing.S3ProxyServer.Provider;
+import p3backup.testing.TestS3;
+import p3backup.testing.Tripwire;
+
+/** The command line as a user meets it: forms, bad input, missing credentials, JSON. */
+class CliIT {
+  static S3ProxyServer server;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void start() {
+    server = S3ProxyServer.shared(Provider.TRANSIENT);
+  }
+
+  Path tree() throws IOException {
+    Path tree = Files.createDirectories(tmp.resolve("dir with spaces"));
+    Files.writeString(tree.resolve("a.txt"), "a");
+    return tree;
+  }
+
+  Path home() throws IOException {
+    return Files.createDirectories(tmp.resolve("home"));
+  }
+
+  static List<List<String>> badInputs() {
+    return List.of(
+        List.of("Invalid_Bucket", "TREE"),
+        List.of("ab", "TREE"),
+        List.of("bucket..name", "TREE"),
+        List.of("192.168.1.1", "TREE"),
+        List.of("good-bucket", "TREE/missing"),
+        List.of("good-bucket", "TREE/a.txt"),
+        List.of("good-bucket", "TREE", "--no-such-option"),
+        List.of("good-bucket", "TREE", "--jobs", "0"),
+        List.of("good-bucket", "TREE", "--part-size", "1MiB"),
+        List.of("good-bucket", "TREE", "--sse", "rot13"),
+        List.of("good-bucket", "TREE", "--exclude-from", "TREE/no-such-file"),
+        List.of("good-bucket", "TREE", "--exclude", "[unclosed"),
+        List.of("backup", "good-bucket", "TREE", "extra"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badInputs")
+  void badInputExits2BeforeAnyRequest(List<String> args) throws IOException {
+    Path tree = tree();
+    try (Tripwire wire = new Tripwire()) {
+      String[] argv = args.stream().map(a -> a.replace("TREE", tree.toString())).toArray(String[]::new);
+      Result r = new CliRunner(home()).env("AWS_ACCESS_KEY_ID", "k").env("AWS_SECRET_ACCESS_KEY", "s")
+          .withArgs("--endpoint-url", wire.endpoint().toString()).run(argv);
+      assertEquals(2, r.exitCode(), r.toString());
+      assertEquals(0, wire.connections(), "no request may be sent");
+      assertTrue(r.err().startsWith("p3backup: "), r.err());
+      assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+      assertFalse(r.err().contains("Exception"), r.err());
+    }
+  }
+
+  @Test
+  void missingCredentialsExit1WithAHint() throws IOException {
+    Result r = new CliRunner(home()).withArgs("--endpoint-url", server.endpoint().toString())
+        .run("some-bucket", tree().toString());
+    assertEquals(1, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("aws configure"), r.err());
+  }
+
+  @Test
+  void unknownProfileExit1NamingIt() throws IOException {
+    Result r = new CliRunner(home()).withArgs("--endpoint-url", server.endpoint().toString())
+        .run("some-bucket", tree().toString(), "--profile", "nosuch");
+    assertEquals(1, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("\"nosuch\""), r.err());
+  }
+
+  @Test
+  void profileFromTheAwsConfigFilesIsUsed() throws IOException {
+    Path home = home();
+    Files.createDirectories(home.resolve(".aws"));
+    Files.writeString(home.resolve(".aws/credentials"), "[demo]\naws_access_key_id = "
+        + server.accessKey() + "\naws_secret_access_key = " + server.secretKey() + "\n");
+    Files.writeString(home.resolve(".aws/config"), "[profile demo]\nregion = us-east-1\n"
+        + "endpoint_url = " + server.endpoint() + "\n");
+    Result r = new CliRunner(home).env("AWS_PROFILE", "demo").run("profile-bucket-it", tree().toString(), "--json");
+    assertEquals(0, r.exitCode(), r.toString());
+    try (TestS3 s3 = new TestS3(server)) {
+      assertTrue(s3.keys("profile-bucket-it").contains("a.txt"));
+    }
+  }
+
+  @Test
+  void closedPortFailsWithExit1InBoundedTime() throws IOException {
+    int port;
+    try (var s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    long start = System.nanoTime();
+    Result r = new CliRunner(home()).env("AWS_ACCESS_KEY_ID", "k").env("AWS_SECRET_ACCESS_KEY", "s")
+        .run("closed-port-bucket", tree().toString(), "--endpoint-url", "http://127.0.0.1:" + port, "--json");
+    long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+    assertEquals(1, r.exitCode(), r.toString());
+    assertTrue(seconds < 60, "took " + seconds + " s");
+    assertTrue(r.err().contains("cannot connect"), r.err());
+    assertEquals(1L, Json.number(json(r), "exitCode"));
+  }
+
+  @Test
+  void noTargetBacksUpTheCurrentDirectoryToADatedBucket() throws IOException {
+    Clock clock = Clock.fixed(LocalDateTime.of(2019, 11, 1, 17, 39, 30)
+        .atZone(ZoneId.systemDefault()).toInstant(), ZoneId.systemDefault());
+    Path tree = tree();
+    Result r = CliRunner.forServer(server, home()).clock(clock).cwd(tree).run("--json");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals("p3backup-11-01-19-173930", json(r).get("bucket"));
+    try (TestS3 s3 = new TestS3(server)) {
+      assertTrue(s3.keys("p3backup-11-01-19-173930").contains("a.txt"));
+    }
+  }
+
+  @Test
+  void seedFormWithDefaultAndADirectoryWithSpaces() throws IOException {
+    Clock clock = Clock.fixed(LocalDateTime.of(2020, 2, 3, 4, 5, 6)
+        .atZone(ZoneId.systemDefault()).toInstant(), ZoneId.systemDefault());
+    Result r = CliRunner.forServer(server, home()).clock(clock)
+        .run("default", tree().toString(), "--json");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals("p3backup-02-03-20-040506", json(r).get("bucket"));
+  }
+
+  @Test
+  void subcommandNameWinsAndAnotherPositionalIsABucket() throws IOException {
+    Result r = CliRunner.forServer(server, home()).run("backup", "restore", tree().toString(), "--json");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals("restore", json(r).get("bucket"));
+    Result sync = CliRunner.forServer(server, home()).run("--json", "sync", "sync-alias-it", tree().toString());
+    assertEquals(0, sync.exitCode(), sync.toString());
+  }
+
+  @Test
+  void jsonSummaryHasTheContractFieldsAndNothingElseOnStdout() throws IOException {
+    Result r = CliRunner.forServer(server, home()).run("json-fields-it", tree().toString(), "--json");
+    assertEquals(0, r.exitCode(), r.toString());
+    Map<String, Object> m = json(r);
+    for (String f : List.of("command", "bucket", "prefix", "snapshot", "filesScanned", "filesUploaded",
+        "filesUnchanged", "filesDeleted", "bytesUploaded", "errors", "durationMs")) {
+      assertTrue(m.containsKey(f), "missing " + f + " in " + r.out());
+    }
+    assertEquals("backup", m.get("command"));
+    assertEquals(1, r.out().strip().lines().count(), r.out());
+  }
+
+  @Test
+  void quietPrintsNoWarnings() throws IOException {
+    Result r = CliRunner.forServer(server, home()).run("quiet-it", tree().toString(), "-q");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals("", r.err(), "warnings about unimplemented bucket features are silenced");
+  }
+
+  @Test
+  void versionAndHelpExit0() throws IOException {
+    CliRunner cli = new CliRunner(home());
+    Result v = cli.runExactly("--version");
+    assertEquals(0, v.exitCode());
+    assertTrue(v.out().startsWith("p3backup " + Version.VALUE), v.out());
+    Result h = cli.runExactly("--help");
+    assertEquals(0, h.exitCode());
+    assertTrue(h.out().contains("backup, sync"), h.out());
+  }
+
+  @Test
+  void noChangeRerunAsksTheServerForAHandfulOfThingsOnly() throws IOException {
+    Path tree = Files.createDirectories(tmp.resolve("many"));
+    for (int i = 0; i < 300; i++) {
+      Path d = Files.createDirectories(tree.resolve("d" + (i % 10)));
+      Files.writeString(d.resolve("f" + i), "file " + i);
+    }
+    try (CountingProxy proxy = new CountingProxy(server.endpoint())) {
+      CliRunner cli = CliRunner.forServer(server, home(), proxy.endpoint());
+      Result first = cli.run("counting-it", tree.toString(), "--json");
+      assertEquals(0, first.exitCode(), first.toString());
+      long puts = proxy.requests().stream().filter(q -> q.startsWith("PUT /counting-it/")).count();
+      assertEquals(300 + 1, puts, "one PUT per file plus the manifest: " + proxy.requests().size());
+      assertFalse(proxy.requests().stream().anyMatch(q -> q.startsWith("HEAD /counting-it/")));
+      proxy.reset();
+      Result again = cli.run("counting-it", tree.toString(), "--json");
+      assertEquals(0, Json.number(json(again), "filesUploaded"), again.toString());
+      assertTrue(proxy.requests().size() <= 5, proxy.requests().toString());
+    }
+  }
+
+  static Map<String, Object> json(Result r) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = (Map<String, Object>) Json.parse(r.out().trim());
+    return m;
+  }
+}

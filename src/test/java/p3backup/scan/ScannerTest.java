@@ -1,0 +1,82 @@
+package p3backup.scan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.Normalizer;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import p3backup.paths.EntryType;
+import p3backup.problems.Problems;
+import p3backup.problems.RunListener;
+
+/** The scanner on Windows-, macOS- and Unix-style file systems. */
+class ScannerTest {
+  static Stream<Arguments> fileSystems() {
+    return Stream.of(
+        Arguments.of("windows", Configuration.windows(), "C:\\work"),
+        Arguments.of("osX", Configuration.osX(), "/Users/me/work"),
+        Arguments.of("unix", Configuration.unix(), "/home/me/work"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fileSystems")
+  void listsFilesDirsAndEmptyDirsWithSlashPaths(String name, Configuration config, String rootText)
+      throws IOException {
+    try (FileSystem fs = Jimfs.newFileSystem(config.toBuilder()
+        .setAttributeViews("basic", "posix").build())) {
+      Path root = Files.createDirectories(fs.getPath(rootText));
+      Files.createDirectories(root.resolve("a b").resolve("c"));
+      Files.writeString(root.resolve("a b").resolve("c").resolve("d.txt"), "d");
+      Files.createDirectories(root.resolve("empty"));
+      Files.createDirectories(root.resolve(".p3backup"));
+      String nfd = Normalizer.normalize("r\u00e9sum\u00e9.txt", Normalizer.Form.NFD);
+      Files.writeString(root.resolve(nfd), "nfd");
+      Files.writeString(root.resolve("skip.tmp"), "x");
+      Problems problems = new Problems(RunListener.NONE);
+
+      List<LocalEntry> entries = new Scanner(root, ExcludeRules.of(List.of("*.tmp")), false, "",
+          RunListener.NONE, problems).scan();
+
+      // macOS hands names back in NFC whatever they were created with; elsewhere they stay NFD.
+      String listed;
+      try (var names = Files.list(root)) {
+        listed = names.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("r")).findFirst().orElseThrow();
+      }
+      assertEquals(List.of("a b", "a b/c", "a b/c/d.txt", "empty", listed),
+          entries.stream().map(LocalEntry::path).toList());
+      assertEquals(EntryType.FILE, entries.get(2).type());
+      assertTrue(entries.get(3).emptyDir());
+      assertTrue(!entries.get(0).emptyDir());
+      assertEquals(1, problems.warnings().size(), "the reserved folder is named");
+      assertTrue(problems.sorted().isEmpty());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fileSystems")
+  void keysPastS3sLimitAreNamedAndSkipped(String name, Configuration config, String rootText)
+      throws IOException {
+    try (FileSystem fs = Jimfs.newFileSystem(config)) {
+      Path root = Files.createDirectories(fs.getPath(rootText));
+      Path deep = root;
+      for (int i = 0; i < 6; i++) {
+        deep = deep.resolve("d".repeat(200));
+      }
+      Files.createDirectories(deep.getParent());
+      Files.writeString(deep, "x");
+      Problems problems = new Problems(RunListener.NONE);
+      new Scanner(root, ExcludeRules.none(), false, "", RunListener.NONE, problems).scan();
+      assertEquals(1, problems.sorted().size(), problems.sorted().toString());
+    }
+  }
+}
