@@ -183,6 +183,7 @@ public final class BackupRun {
           continue;
         }
         if (o instanceof Uploader.Uploaded u) {
+          listener.detail((options.dryRun() ? "would upload: " : "upload: ") + e.path());
           next.put(e.path(), u.entry());
           uploaded.incrementAndGet();
           uploadedBytes.addAndGet(u.bytes());
@@ -232,6 +233,9 @@ public final class BackupRun {
           problems.add(p.key().substring(options.keyPrefix().length()), "not deleted: " + p.message());
         }
         deleted = doomed.size() - refused.size();
+        for (String key : doomed) {
+          listener.detail("delete: " + key.substring(options.keyPrefix().length()));
+        }
       }
     }
 
