@@ -1,0 +1,118 @@
+package p3backup.storage.s3;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import p3backup.scan.Digests;
+import p3backup.storage.Body;
+import p3backup.storage.BucketSetup;
+import p3backup.storage.BucketState;
+import p3backup.storage.MultipartUpload;
+import p3backup.storage.ObjectAttributes;
+import p3backup.storage.ObjectInfo;
+import p3backup.storage.ObjectStore;
+import p3backup.storage.StorageException;
+import p3backup.testing.S3ProxyServer;
+import p3backup.testing.S3ProxyServer.Provider;
+
+/** The S3 adapter against a real S3 server, on both of S3Proxy's stores. */
+class S3ObjectStoreIT {
+  @TempDir Path home;
+
+  ObjectStore open(S3ProxyServer server) {
+    return S3ObjectStore.open(new S3Settings(null, "us-east-1", server.endpoint(),
+        Map.of("AWS_ACCESS_KEY_ID", server.accessKey(), "AWS_SECRET_ACCESS_KEY", server.secretKey(),
+            "AWS_EC2_METADATA_DISABLED", "true"), home, 8));
+  }
+
+  static Body body(byte[] data) {
+    return new Body(data, 0, data.length, Digests.sha256().digest(data), null);
+  }
+
+  static final ObjectAttributes PLAIN = new ObjectAttributes("text/plain", Map.of("mtime", "1.5"), null, null, null);
+
+  @ParameterizedTest
+  @EnumSource(Provider.class)
+  void putListGetDeleteRoundTrip(Provider provider) throws IOException {
+    S3ProxyServer server = S3ProxyServer.shared(provider);
+    String bucket = "store-it-" + provider.name().toLowerCase() + "-" + ProcessHandle.current().pid();
+    try (ObjectStore store = open(server)) {
+      assertEquals(BucketState.MISSING, store.bucketState(bucket));
+      List<String> warnings = store.createBucket(bucket, new BucketSetup(true));
+      assertTrue(warnings.stream().anyMatch(w -> w.contains("Block Public Access")), warnings.toString());
+      assertEquals(BucketState.EXISTS, store.bucketState(bucket));
+      byte[] data = "h\u00e9llo".getBytes(StandardCharsets.UTF_8);
+      var put = store.put(bucket, "dir/h\u00e9.txt", body(data), PLAIN);
+      assertEquals(provider == Provider.TRANSIENT, put.versionId() != null, "versions where kept");
+      List<ObjectInfo> listed = new ArrayList<>();
+      store.list(bucket, "dir/", listed::add);
+      assertEquals(1, listed.size());
+      assertEquals(data.length, listed.get(0).size());
+      try (InputStream in = store.get(bucket, "dir/h\u00e9.txt", null)) {
+        assertArrayEquals(data, in.readAllBytes());
+      }
+      try (InputStream in = store.getRange(bucket, "dir/h\u00e9.txt", null, 1, 2)) {
+        assertArrayEquals(new byte[] {data[1], data[2]}, in.readAllBytes());
+      }
+      assertTrue(store.delete(bucket, List.of("dir/h\u00e9.txt")).isEmpty());
+      List<ObjectInfo> after = new ArrayList<>();
+      store.list(bucket, "", after::add);
+      assertTrue(after.isEmpty(), after.toString());
+    }
+  }
+
+  @Test
+  void serverRefusesAnUploadWhoseBytesDoNotMatchTheirDigest() {
+    S3ProxyServer server = S3ProxyServer.shared(Provider.TRANSIENT);
+    String bucket = "digest-it-" + ProcessHandle.current().pid();
+    try (ObjectStore store = open(server)) {
+      store.createBucket(bucket, new BucketSetup(false));
+      byte[] data = "the real bytes".getBytes(StandardCharsets.UTF_8);
+      byte[] wrong = Digests.sha256().digest("other bytes".getBytes(StandardCharsets.UTF_8));
+      assertThrows(StorageException.class,
+          () -> store.put(bucket, "x", new Body(data, 0, data.length, wrong, null), PLAIN));
+
+      byte[] part = new byte[5 << 20];
+      MultipartUpload upload = store.startMultipart(bucket, "big", PLAIN);
+      byte[] wrongMd5 = Digests.md5().digest(data);
+      assertThrows(StorageException.class,
+          () -> upload.uploadPart(1, new Body(part, 0, part.length, null, wrongMd5)));
+      upload.abort();
+    }
+  }
+
+  @Test
+  void multipartUploadAssemblesPartsInOrder() throws IOException {
+    S3ProxyServer server = S3ProxyServer.shared(Provider.TRANSIENT);
+    String bucket = "multipart-it-" + ProcessHandle.current().pid();
+    try (ObjectStore store = open(server)) {
+      store.createBucket(bucket, new BucketSetup(true));
+      byte[] a = new byte[5 << 20];
+      java.util.Arrays.fill(a, (byte) 'a');
+      byte[] b = "tail".getBytes(StandardCharsets.UTF_8);
+      MultipartUpload upload = store.startMultipart(bucket, "big", PLAIN);
+      upload.uploadPart(2, new Body(b, 0, b.length, null, Digests.md5().digest(b)));
+      upload.uploadPart(1, new Body(a, 0, a.length, null, Digests.md5().digest(a)));
+      upload.complete(2);
+      try (InputStream in = store.get(bucket, "big", null)) {
+        byte[] all = in.readAllBytes();
+        assertEquals(a.length + b.length, all.length);
+        assertEquals('a', all[0]);
+        assertEquals("tail", new String(all, a.length, 4, StandardCharsets.UTF_8));
+      }
+    }
+  }
+}
