@@ -124,9 +124,11 @@ final class Uploader {
       }
       String hex = Digests.hex(digest);
       if (previous != null && hex.equals(previous.sha256())) {
+        listener.bytes(size);
         return new Same(entry(local, stat, hex, previous.versionId()));
       }
       if (options.dryRun()) {
+        listener.bytes(size);
         return new Uploaded(entry(local, stat, hex, null), size);
       }
       PutResult r = store.put(options.bucket(), key(local), new Body(data, 0, size, digest, null),
@@ -153,11 +155,13 @@ final class Uploader {
         return null;
       }
       if (hex.equals(previous.sha256())) {
+        listener.bytes(stat.size());
         return new Same(entry(local, stat, hex, previous.versionId()));
       }
     }
     if (options.dryRun()) {
       String hex = hashOnly(local, stat);
+      listener.bytes(stat.size());
       return hex == null ? null : new Uploaded(entry(local, stat, hex, null), stat.size());
     }
     MultipartUpload upload = store.startMultipart(options.bucket(), key(local), attributes(local, stat));

@@ -60,7 +60,7 @@ final class Output implements RunListener, AutoCloseable {
   /** A line of the text summary on stdout; nothing with --json. */
   void summary(String line) {
     if (!global.json) {
-      clearLine();
+      stopProgress();
       out.println(line);
       out.flush();
     }
@@ -165,18 +165,29 @@ final class Output implements RunListener, AutoCloseable {
   private void clearLine() {
     if (progress && lineLength > 0) {
       err.print("\r" + " ".repeat(lineLength) + "\r");
+      err.flush();
       lineLength = 0;
     }
   }
 
-  @Override
-  public void close() {
+  /** Ends the progress display, clearing its line; later output starts on a clean line. */
+  private void stopProgress() {
     if (ticker != null) {
       ticker.shutdownNow();
+      try {
+        ticker.awaitTermination(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       synchronized (lock) {
         clearLine();
         err.flush();
       }
     }
+  }
+
+  @Override
+  public void close() {
+    stopProgress();
   }
 }

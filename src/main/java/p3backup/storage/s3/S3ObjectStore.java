@@ -27,6 +27,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.AbortIncompleteMultipartUpload;
 import software.amazon.awssdk.services.s3.model.BucketLifecycleConfiguration;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
@@ -101,6 +102,8 @@ public final class S3ObjectStore implements ObjectStore {
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
         .addPlugin(LegacyMd5Plugin.create())
+        // No aws-chunked bodies: every body is in memory with its length and digest.
+        .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
         .overrideConfiguration(o -> o
             .defaultProfileFile(config.profileFile())
             .defaultProfileName(config.profileName())
