@@ -323,4 +323,51 @@ class BackupIT {
     Result again = cli.run(bucket, tree.toString(), "--json");
     assertEquals(0, count(again, "filesUploaded"), again.toString());
   }
+
+  @Test
+  void fileThatKeepsChangingWhileReadIsReportedAndNotRecorded() throws Exception {
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    write(tree, "steady.txt", "steady");
+    // Large enough that reading it takes long enough for the writer to append meanwhile.
+    Path growing = write(tree, "growing.log", random(12 << 20, 3));
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread writer = new Thread(() -> {
+      try (var out = Files.newOutputStream(growing, java.nio.file.StandardOpenOption.APPEND)) {
+        while (!stop.get()) {
+          out.write("more\n".getBytes(StandardCharsets.UTF_8));
+          out.flush();
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    writer.start();
+    String bucket = newBucket();
+    Result r;
+    try {
+      r = cli().run(bucket, tree.toString(), "--part-size", "5MiB", "--json");
+    } finally {
+      stop.set(true);
+      writer.join();
+    }
+    assertEquals(3, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("growing.log: changed while being read"), r.err());
+    assertFalse(s3.keys(bucket).contains("growing.log"));
+    assertFalse(latestManifest(bucket, "").entries().stream().anyMatch(e -> e.path().equals("growing.log")));
+    assertTrue(s3.keys(bucket).contains("steady.txt"));
+  }
+
+  @Test
+  void createdBucketIsVersionedUnlessNoVersioning() throws IOException {
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    write(tree, "a.txt", "a");
+    String versioned = newBucket();
+    String plain = newBucket();
+    assertEquals(0, cli().run(versioned, tree.toString()).exitCode());
+    assertEquals(0, cli().run(plain, tree.toString(), "--no-versioning").exitCode());
+    assertEquals(software.amazon.awssdk.services.s3.model.BucketVersioningStatus.ENABLED,
+        s3.client().getBucketVersioning(b -> b.bucket(versioned)).status());
+    assertNull(s3.client().getBucketVersioning(b -> b.bucket(plain)).status());
+    assertNull(latestManifest(plain, "").entries().get(0).versionId());
+  }
 }
