@@ -22,6 +22,18 @@ public final class CommandLineFactory {
         if (cls == BackupCommand.class) {
           return cls.cast(new BackupCommand(env));
         }
+        if (cls == RestoreCommand.class) {
+          return cls.cast(new RestoreCommand(env));
+        }
+        if (cls == VerifyCommand.class) {
+          return cls.cast(new VerifyCommand(env));
+        }
+        if (cls == SnapshotsCommand.class) {
+          return cls.cast(new SnapshotsCommand(env));
+        }
+        if (cls == BucketsCommand.class) {
+          return cls.cast(new BucketsCommand(env));
+        }
         return defaults.create(cls);
       }
     };

@@ -58,6 +58,28 @@ public final class SnapshotStore {
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
   }
 
+  /**
+   * The snapshot named by {@code id} (exactly, or by a prefix only one id has), or by
+   * {@code "latest"}; empty when there is none such. Throws IllegalArgumentException when a
+   * prefix names several.
+   */
+  public Optional<SnapshotRef> find(List<SnapshotRef> all, String id) {
+    if (id == null || id.equals("latest")) {
+      return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+    List<SnapshotRef> matches = all.stream().filter(r -> r.id().startsWith(id)).toList();
+    for (SnapshotRef r : matches) {
+      if (r.id().equals(id)) {
+        return Optional.of(r);
+      }
+    }
+    if (matches.size() > 1) {
+      throw new IllegalArgumentException("snapshot \"" + id + "\" is ambiguous: it begins "
+          + matches.size() + " snapshot ids; give more of the id");
+    }
+    return matches.stream().findFirst();
+  }
+
   public Manifest load(SnapshotRef ref) {
     try (InputStream in = store.get(bucket, ref.key(), null)) {
       return ManifestCodec.decode(in, "snapshot " + ref.id());

@@ -35,6 +35,12 @@ public interface ObjectStore extends AutoCloseable {
   /** Opens an object (a given version, or the current one when versionId is null). */
   InputStream get(String bucket, String key, String versionId);
 
+  /** Opens an object with its length and user metadata (a given version, or the current one). */
+  Download open(String bucket, String key, String versionId);
+
+  /** An object's user metadata (without the x-amz-meta- prefix). */
+  java.util.Map<String, String> head(String bucket, String key);
+
   /** Opens a byte range [from, from+length) of an object. */
   InputStream getRange(String bucket, String key, String versionId, long from, long length);
 

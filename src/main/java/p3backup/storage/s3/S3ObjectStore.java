@@ -11,6 +11,7 @@ import p3backup.storage.Body;
 import p3backup.storage.BucketInfo;
 import p3backup.storage.BucketSetup;
 import p3backup.storage.BucketState;
+import p3backup.storage.Download;
 import p3backup.storage.MultipartUpload;
 import p3backup.storage.ObjectAttributes;
 import p3backup.storage.ObjectInfo;
@@ -327,6 +328,23 @@ public final class S3ObjectStore implements ObjectStore {
       req.versionId(versionId);
     }
     return call("download " + key, () -> s3.getObject(req.build()));
+  }
+
+  @Override
+  public Download open(String bucket, String key, String versionId) {
+    GetObjectRequest.Builder req = GetObjectRequest.builder().bucket(bucket).key(key);
+    if (versionId != null) {
+      req.versionId(versionId);
+    }
+    var in = call("download " + key, () -> s3.getObject(req.build()));
+    var r = in.response();
+    return new Download(in, r.contentLength() == null ? -1 : r.contentLength(), r.metadata(),
+        r.lastModified());
+  }
+
+  @Override
+  public java.util.Map<String, String> head(String bucket, String key) {
+    return call("read " + key, () -> s3.headObject(b -> b.bucket(bucket).key(key)).metadata());
   }
 
   @Override

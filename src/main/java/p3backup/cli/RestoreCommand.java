@@ -1,0 +1,128 @@
+package p3backup.cli;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import p3backup.json.JsonWriter;
+import p3backup.paths.Target;
+import p3backup.restore.RestoreOptions;
+import p3backup.restore.RestoreResult;
+import p3backup.restore.Restorer;
+import p3backup.scan.ExcludeRules;
+import p3backup.storage.ObjectStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code p3backup restore TARGET DEST}: write a snapshot back to disk, byte for byte. */
+@Command(name = "restore", sortOptions = false,
+    description = {"Restore the latest snapshot of TARGET (or --snapshot ID) into DEST, creating"
+        + " it. Identical files are skipped; differing ones are replaced only with --overwrite.",
+        "Nothing is ever written outside DEST."})
+public final class RestoreCommand implements Callable<Integer> {
+  private static final long PART = 16L << 20;
+
+  @Spec CommandSpec spec;
+
+  @Mixin GlobalOptions global;
+
+  @Parameters(index = "0", paramLabel = "TARGET", description = "bucket, bucket/prefix or s3://bucket/prefix")
+  String target;
+
+  @Parameters(index = "1", paramLabel = "DEST", description = "The directory to restore into.")
+  Path dest;
+
+  @Option(names = "--snapshot", paramLabel = "ID", description = "Restore this snapshot (an id or a unique beginning of one) instead of the latest.")
+  String snapshot;
+
+  @Option(names = "--overwrite", description = "Replace files in DEST that differ from the backup.")
+  boolean overwrite;
+
+  @Option(names = "--include", paramLabel = "PATTERN", description = "Restore only paths matching this gitignore-style pattern (repeatable).")
+  List<String> includes = new ArrayList<>();
+
+  @Option(names = "--jobs", paramLabel = "N", description = "Parallel downloads (default: ${DEFAULT-VALUE}).")
+  int jobs = 16;
+
+  private final Environment env;
+
+  RestoreCommand(Environment env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() {
+    long start = System.nanoTime();
+    try (Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(),
+        global, env.terminal())) {
+      return Commands.guard("restore", output, start, () -> run(output, start));
+    }
+  }
+
+  private int run(Output output, long start) throws IOException, InterruptedException {
+    Targets.jobs(jobs);
+    Wiring.endpoint(global);
+    Target t = Targets.parse(target);
+    Path destination = env.workingDirectory().resolve(dest);
+    if (Files.exists(destination) && !Files.isDirectory(destination)) {
+      throw new UsageException("DEST is not a directory: " + destination + ": give a directory to restore into");
+    }
+    ExcludeRules rules;
+    try {
+      rules = ExcludeRules.of(includes);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    RestoreOptions options = new RestoreOptions(t.bucket(), t.keyPrefix(), destination, snapshot,
+        overwrite, rules, jobs, PART);
+    try (ObjectStore store = Wiring.store(global, env, Math.max(16, jobs * 2))) {
+      RestoreResult r;
+      try {
+        r = new Restorer(store, options, output).run();
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+      int code = r.problems().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      if (output.json()) {
+        StringWriter s = new StringWriter();
+        JsonWriter w = new JsonWriter(s);
+        w.beginObject().field("command", "restore").field("bucket", r.bucket())
+            .field("prefix", Targets.prefix(r.prefix()));
+        if (r.snapshot() == null) {
+          w.name("snapshot").nullValue();
+        } else {
+          w.field("snapshot", r.snapshot());
+        }
+        w.field("destination", destination.toString())
+            .field("filesRestored", r.filesRestored()).field("filesIdentical", r.filesIdentical())
+            .field("dirsCreated", r.dirs()).field("linksCreated", r.links())
+            .field("bytesDownloaded", r.bytesDownloaded());
+        Summary.errors(w, r.problems());
+        Summary.warnings(w, r.warnings());
+        w.field("exitCode", code).field("durationMs", ms).endObject();
+        output.out().println(s);
+        output.out().flush();
+      } else {
+        output.summary(String.format(Locale.ROOT,
+            "%s%s -> %s: %d files restored (%s), %d already identical, %d directories, %d links in %.1f s",
+            Targets.url(r.bucket(), r.prefix()),
+            r.snapshot() == null ? " (no snapshot: from the listing)" : " snapshot " + r.snapshot(),
+            destination, r.filesRestored(), Sizes.human(r.bytesDownloaded()), r.filesIdentical(),
+            r.dirs(), r.links(), ms / 1000.0));
+        if (!r.problems().isEmpty()) {
+          output.summary(r.problems().size() + " path(s) not restored (named above)");
+        }
+      }
+      return code;
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package p3backup.cli;
+
+import java.io.StringWriter;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import p3backup.json.JsonWriter;
+import p3backup.paths.Target;
+import p3backup.snapshot.SnapshotRef;
+import p3backup.snapshot.SnapshotStore;
+import p3backup.storage.BucketState;
+import p3backup.storage.ObjectStore;
+import p3backup.storage.StorageException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code p3backup snapshots TARGET}: the backup runs recorded under TARGET, newest last. */
+@Command(name = "snapshots", description = "List the snapshots under TARGET: id, time, files, bytes; newest last.")
+public final class SnapshotsCommand implements Callable<Integer> {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+  @Spec CommandSpec spec;
+
+  @Mixin GlobalOptions global;
+
+  @Parameters(index = "0", paramLabel = "TARGET", description = "bucket, bucket/prefix or s3://bucket/prefix")
+  String target;
+
+  private final Environment env;
+
+  SnapshotsCommand(Environment env) {
+    this.env = env;
+  }
+
+  /** One snapshot as listed. */
+  record Row(SnapshotRef ref, long files, long bytes) {}
+
+  @Override
+  public Integer call() {
+    long start = System.nanoTime();
+    try (Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(),
+        global, env.terminal())) {
+      return Commands.guard("snapshots", output, start, () -> {
+        Wiring.endpoint(global);
+        Target t = Targets.parse(target);
+        try (ObjectStore store = Wiring.store(global, env, 16)) {
+          if (store.bucketState(t.bucket()) == BucketState.MISSING) {
+            throw new StorageException(StorageException.Kind.NO_SUCH_BUCKET, "bucket " + t.bucket()
+                + " does not exist: check the name, --region and --profile", null);
+          }
+          List<Row> rows = new ArrayList<>();
+          for (SnapshotRef ref : new SnapshotStore(store, t.bucket(), t.keyPrefix()).list()) {
+            Map<String, String> meta = store.head(t.bucket(), ref.key());
+            rows.add(new Row(ref, number(meta.get("files")), number(meta.get("bytes"))));
+          }
+          print(output, t, rows, (System.nanoTime() - start) / 1_000_000);
+          return ExitCodes.OK;
+        }
+      });
+    }
+  }
+
+  private static long number(String s) {
+    try {
+      return s == null ? -1 : Long.parseLong(s.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private void print(Output output, Target t, List<Row> rows, long ms) {
+    if (output.json()) {
+      StringWriter s = new StringWriter();
+      JsonWriter w = new JsonWriter(s);
+      w.beginObject().field("command", "snapshots").field("bucket", t.bucket())
+          .field("prefix", t.prefix()).name("snapshots").beginArray();
+      for (Row r : rows) {
+        w.beginObject().field("id", r.ref().id()).field("time", r.ref().time().toString())
+            .field("files", r.files()).field("bytes", r.bytes()).endObject();
+      }
+      w.endArray().field("count", rows.size()).field("exitCode", 0).field("durationMs", ms).endObject();
+      output.out().println(s);
+      output.out().flush();
+      return;
+    }
+    if (rows.isEmpty()) {
+      output.summary("no snapshots under " + Targets.url(t.bucket(), t.keyPrefix()));
+      return;
+    }
+    ZoneId zone = env.clock().getZone();
+    output.summary(String.format(Locale.ROOT, "%-22s  %-19s  %10s  %10s", "ID", "TIME", "FILES", "BYTES"));
+    for (Row r : rows) {
+      output.summary(String.format(Locale.ROOT, "%-22s  %-19s  %10s  %10s", r.ref().id(),
+          TIME.format(r.ref().time().atZone(zone)), r.files() < 0 ? "?" : Long.toString(r.files()),
+          r.bytes() < 0 ? "?" : Sizes.human(r.bytes())));
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package p3backup.cli;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import p3backup.json.JsonWriter;
+import p3backup.paths.Target;
+import p3backup.storage.ObjectStore;
+import p3backup.verify.VerifyOptions;
+import p3backup.verify.VerifyResult;
+import p3backup.verify.Verifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code p3backup verify TARGET [DIR]}: check a snapshot against the bucket (and a tree). */
+@Command(name = "verify", sortOptions = false,
+    description = {"Check that every file of the latest snapshot of TARGET is in the bucket with"
+        + " its recorded size (--read-data: and SHA-256). With DIR, also list what differs"
+        + " between DIR and the snapshot. Exit 0 only when nothing is wrong."})
+public final class VerifyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin GlobalOptions global;
+
+  @Parameters(index = "0", paramLabel = "TARGET", description = "bucket, bucket/prefix or s3://bucket/prefix")
+  String target;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "A local tree to compare with the snapshot.")
+  Path dir;
+
+  @Option(names = "--read-data", description = "Download every file and check its SHA-256.")
+  boolean readData;
+
+  @Option(names = "--snapshot", paramLabel = "ID", description = "Verify this snapshot instead of the latest.")
+  String snapshot;
+
+  @Option(names = "--jobs", paramLabel = "N", description = "Parallel downloads with --read-data (default: ${DEFAULT-VALUE}).")
+  int jobs = 16;
+
+  private final Environment env;
+
+  VerifyCommand(Environment env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() {
+    long start = System.nanoTime();
+    try (Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(),
+        global, env.terminal())) {
+      return Commands.guard("verify", output, start, () -> run(output, start));
+    }
+  }
+
+  private int run(Output output, long start) throws IOException, InterruptedException {
+    Targets.jobs(jobs);
+    Wiring.endpoint(global);
+    Target t = Targets.parse(target);
+    Path directory = null;
+    if (dir != null) {
+      directory = env.workingDirectory().resolve(dir);
+      if (!Files.isDirectory(directory)) {
+        throw new UsageException((Files.exists(directory) ? "not a directory: " : "directory not found: ")
+            + directory + ": give the directory to compare with the backup");
+      }
+      directory = directory.toRealPath();
+    }
+    try (ObjectStore store = Wiring.store(global, env, Math.max(16, jobs * 2))) {
+      VerifyResult r;
+      try {
+        r = new Verifier(store, new VerifyOptions(t.bucket(), t.keyPrefix(), snapshot, readData,
+            directory, jobs), output).run();
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+      int code = r.clean() ? ExitCodes.OK : ExitCodes.FAILED;
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      if (output.json()) {
+        StringWriter s = new StringWriter();
+        JsonWriter w = new JsonWriter(s);
+        w.beginObject().field("command", "verify").field("bucket", r.bucket())
+            .field("prefix", Targets.prefix(r.prefix())).field("snapshot", r.snapshot())
+            .field("readData", readData).field("filesChecked", r.filesChecked())
+            .field("bytesRead", r.bytesRead()).field("ok", r.clean());
+        Summary.errors(w, r.problems());
+        if (directory != null) {
+          list(w, "new", r.added());
+          list(w, "changed", r.changed());
+          list(w, "missing", r.missing());
+        }
+        w.field("exitCode", code).field("durationMs", ms).endObject();
+        output.out().println(s);
+        output.out().flush();
+      } else {
+        for (String p : r.added()) {
+          output.summary("new: " + p);
+        }
+        for (String p : r.changed()) {
+          output.summary("changed: " + p);
+        }
+        for (String p : r.missing()) {
+          output.summary("missing: " + p);
+        }
+        output.summary(String.format(Locale.ROOT, "%s snapshot %s: %d files checked%s; %s",
+            Targets.url(r.bucket(), r.prefix()), r.snapshot(), r.filesChecked(),
+            readData ? " (" + Sizes.human(r.bytesRead()) + " read and hashed)" : "",
+            r.clean() ? "all good" : problemsText(r)));
+      }
+      return code;
+    }
+  }
+
+  private static String problemsText(VerifyResult r) {
+    StringBuilder s = new StringBuilder();
+    if (!r.problems().isEmpty()) {
+      s.append(r.problems().size()).append(" problem(s) in the backup (named above)");
+    }
+    int diffs = r.added().size() + r.changed().size() + r.missing().size();
+    if (diffs > 0) {
+      if (s.length() > 0) {
+        s.append("; ");
+      }
+      s.append(String.format(Locale.ROOT, "the directory differs: %d new, %d changed, %d missing",
+          r.added().size(), r.changed().size(), r.missing().size()));
+    }
+    return s.toString();
+  }
+
+  private static void list(JsonWriter w, String name, List<String> paths) {
+    w.name(name).beginArray();
+    for (String p : paths) {
+      w.value(p);
+    }
+    w.endArray();
+  }
+}

@@ -1,0 +1,609 @@
+package p3backup.restore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import p3backup.paths.EntryType;
+import p3backup.paths.KeyMapper;
+import p3backup.paths.SafeDestination;
+import p3backup.problems.Problems;
+import p3backup.problems.RunListener;
+import p3backup.scan.Digests;
+import p3backup.scan.FileStat;
+import p3backup.snapshot.Manifest;
+import p3backup.snapshot.ManifestEntry;
+import p3backup.snapshot.SnapshotRef;
+import p3backup.snapshot.SnapshotStore;
+import p3backup.storage.BucketState;
+import p3backup.storage.Download;
+import p3backup.storage.ObjectStore;
+import p3backup.storage.StorageException;
+
+/**
+ * Restores a snapshot (or, where the target has none, the objects listed under it) into a
+ * destination directory. Every path goes through {@link SafeDestination}: nothing is written
+ * outside the destination, nor through a symbolic link. Each file is downloaded to a temporary
+ * name beside its final one, checked against the recorded size and SHA-256, then moved into
+ * place; identical files are left alone, differing ones replaced only with --overwrite.
+ */
+public final class Restorer {
+  private static final long UNKNOWN = Long.MIN_VALUE;
+
+  private final ObjectStore store;
+  private final RestoreOptions options;
+  private final RunListener listener;
+  private final Problems problems;
+  private SafeDestination destination;
+  private boolean foldsCase;
+  private boolean versioned;
+  private String snapshotId;
+  /** For a restore from a listing: the MD5 that single-part objects' ETags give, by path. */
+  private final Map<String, String> listedMd5 = new HashMap<>();
+
+  public Restorer(ObjectStore store, RestoreOptions options, RunListener listener) {
+    this.store = store;
+    this.options = options;
+    this.listener = listener;
+    this.problems = new Problems(listener);
+  }
+
+  public RestoreResult run() throws IOException, InterruptedException {
+    if (store.bucketState(options.bucket()) == BucketState.MISSING) {
+      throw new StorageException(StorageException.Kind.NO_SUCH_BUCKET, "bucket "
+          + options.bucket() + " does not exist: check the name, --region and --profile", null);
+    }
+    SnapshotStore snapshots = new SnapshotStore(store, options.bucket(), options.keyPrefix());
+    List<SnapshotRef> all = snapshots.list();
+    List<ManifestEntry> entries;
+    if (all.isEmpty()) {
+      if (options.snapshot() != null) {
+        throw new StorageException(StorageException.Kind.NOT_FOUND, "no snapshot \""
+            + options.snapshot() + "\": there are no snapshots under this target", null);
+      }
+      problems.warn("no p3backup snapshot under this target: restoring the objects listed there");
+      entries = fromListing(snapshots.reservedPrefix());
+    } else {
+      SnapshotRef ref = snapshots.find(all, options.snapshot()).orElseThrow(() ->
+          new StorageException(StorageException.Kind.NOT_FOUND, "no snapshot \""
+              + options.snapshot() + "\" under this target: list them with p3backup snapshots", null));
+      Manifest m = snapshots.load(ref);
+      snapshotId = m.id();
+      entries = m.entries();
+      versioned = entries.stream().anyMatch(e -> e.versionId() != null);
+    }
+    if (!options.includes().isEmpty()) {
+      entries = entries.stream()
+          .filter(e -> options.includes().isExcludedOrUnder(e.path(), e.type() == EntryType.DIR))
+          .toList();
+    }
+
+    Files.createDirectories(options.destination());
+    Path root = options.destination().toRealPath();
+    destination = new SafeDestination(root);
+    foldsCase = foldsCase(root);
+
+    // Decide where each entry goes; name and skip what cannot be restored safely.
+    List<Placed> dirs = new ArrayList<>();
+    List<Placed> files = new ArrayList<>();
+    List<Placed> links = new ArrayList<>();
+    Map<String, String> taken = new HashMap<>();
+    for (ManifestEntry e : entries) {
+      SafeDestination.Resolved r = destination.resolve(e.path());
+      if (r instanceof SafeDestination.Refused refused) {
+        problems.add(e.path(), refused.reason());
+        continue;
+      }
+      Path path = ((SafeDestination.Inside) r).path();
+      if (foldsCase) {
+        String folded = path.toString().toLowerCase(Locale.ROOT);
+        String other = taken.putIfAbsent(folded, e.path());
+        if (other != null) {
+          problems.add(e.path(), "differs from \"" + other + "\" only in letter case, which this"
+              + " file system cannot hold side by side: not restored");
+          continue;
+        }
+      }
+      Placed p = new Placed(e, path);
+      switch (e.type()) {
+        case DIR -> dirs.add(p);
+        case FILE -> files.add(p);
+        case LINK -> links.add(p);
+      }
+    }
+
+    listener.phase("restore");
+    long totalBytes = files.stream().mapToLong(p -> p.entry().size()).sum();
+    listener.totals(files.size(), totalBytes);
+    long dirCount = 0;
+    for (Placed d : dirs) {
+      if (makeDirectory(d)) {
+        dirCount++;
+      }
+    }
+    AtomicLong restored = new AtomicLong();
+    AtomicLong identical = new AtomicLong();
+    AtomicLong downloaded = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(options.jobs(), threads("p3backup-file"));
+    ExecutorService parts = Executors.newFixedThreadPool(options.jobs(), threads("p3backup-part"));
+    try {
+      List<Future<?>> jobs = new ArrayList<>();
+      for (Placed f : files) {
+        jobs.add(pool.submit(() -> {
+          Outcome o = restoreFile(f, parts, downloaded);
+          if (o == Outcome.RESTORED) {
+            restored.incrementAndGet();
+          } else if (o == Outcome.IDENTICAL) {
+            identical.incrementAndGet();
+          }
+          listener.fileDone(f.entry().path());
+          return null;
+        }));
+      }
+      StorageException failure = null;
+      for (Future<?> j : jobs) {
+        try {
+          j.get();
+        } catch (ExecutionException ex) {
+          if (ex.getCause() instanceof StorageException se) {
+            if (failure == null) {
+              failure = se;
+              jobs.forEach(x -> x.cancel(false));
+            }
+          } else if (ex.getCause() instanceof RuntimeException re) {
+            throw re;
+          } else {
+            throw new IllegalStateException(ex.getCause());
+          }
+        } catch (java.util.concurrent.CancellationException ex) {
+          // after a failure
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    } finally {
+      pool.shutdownNow();
+      parts.shutdownNow();
+      pool.awaitTermination(10, TimeUnit.SECONDS);
+    }
+    long linkCount = 0;
+    for (Placed l : links) {
+      if (makeLink(l)) {
+        linkCount++;
+      }
+    }
+    // Directory times last, deepest first, since filling a directory changes its mtime.
+    dirs.sort(Comparator.comparing((Placed p) -> p.path().getNameCount()).reversed());
+    for (Placed d : dirs) {
+      setAttributes(d.path(), d.entry().mtimeNanos(), d.entry().mode(), true);
+    }
+    return new RestoreResult(options.bucket(), options.keyPrefix(), snapshotId, restored.get(),
+        identical.get(), dirCount, linkCount, downloaded.get(), problems.sorted(),
+        problems.warnings());
+  }
+
+  private record Placed(ManifestEntry entry, Path path) {}
+
+  private enum Outcome {
+    RESTORED,
+    IDENTICAL,
+    SKIPPED
+  }
+
+  /** The objects under the target, as entries: restore from a bucket with no manifest. */
+  private List<ManifestEntry> fromListing(String reserved) {
+    List<ManifestEntry> entries = new ArrayList<>();
+    store.list(options.bucket(), options.keyPrefix(), o -> {
+      if (o.key().startsWith(reserved)) {
+        return;
+      }
+      String rel = o.key().substring(options.keyPrefix().length());
+      if (rel.endsWith("/")) {
+        if (rel.length() > 1) {
+          entries.add(new ManifestEntry(rel.substring(0, rel.length() - 1), EntryType.DIR, 0,
+              UNKNOWN, -1, null, null, null, true, FileStat.NONE, null));
+        }
+      } else {
+        entries.add(new ManifestEntry(rel, EntryType.FILE, o.size(), UNKNOWN, -1, null, null,
+            null, false, FileStat.NONE, null));
+        String md5 = plainMd5(o.etag());
+        if (md5 != null) {
+          listedMd5.put(rel, md5);
+        }
+      }
+    });
+    return entries;
+  }
+
+  /** A single-part upload's ETag is the MD5 of its bytes; others are not (null). */
+  private static String plainMd5(String etag) {
+    if (etag == null) {
+      return null;
+    }
+    String e = etag.replace("\"", "").toLowerCase(Locale.ROOT);
+    return e.matches("[0-9a-f]{32}") ? e : null;
+  }
+
+  private boolean makeDirectory(Placed d) throws IOException {
+    String blocked = linkInTheWay(d.path(), true);
+    if (blocked != null) {
+      problems.add(d.entry().path(), blocked);
+      return false;
+    }
+    if (Files.isDirectory(d.path(), LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    if (Files.exists(d.path(), LinkOption.NOFOLLOW_LINKS)) {
+      problems.add(d.entry().path(), "a file is in the way of this directory: not restored");
+      return false;
+    }
+    try {
+      Files.createDirectories(d.path());
+      return true;
+    } catch (IOException e) {
+      problems.add(d.entry().path(), "cannot create directory: " + describe(e));
+      return false;
+    }
+  }
+
+  /**
+   * Why writing at {@code path} would go through a symbolic link (a parent that is one, or,
+   * when {@code self}, the path itself), or null when it would not.
+   */
+  private String linkInTheWay(Path path, boolean self) {
+    Path root = destination.root();
+    Path rel = root.relativize(path);
+    Path p = root;
+    int n = rel.getNameCount();
+    for (int i = 0; i < (self ? n : n - 1); i++) {
+      p = p.resolve(rel.getName(i));
+      if (Files.isSymbolicLink(p)) {
+        return "goes through the symbolic link " + root.relativize(p).toString().replace('\\', '/')
+            + " in the destination: not restored";
+      }
+    }
+    return null;
+  }
+
+  private Outcome restoreFile(Placed f, ExecutorService parts, AtomicLong downloaded)
+      throws InterruptedException {
+    ManifestEntry e = f.entry();
+    Path target = f.path();
+    String blocked = linkInTheWay(target, false);
+    if (blocked != null) {
+      problems.add(e.path(), blocked);
+      return Outcome.SKIPPED;
+    }
+    try {
+      Files.createDirectories(target.getParent());
+      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+          problems.add(e.path(), "a directory is in the way of this file: not restored");
+          return Outcome.SKIPPED;
+        }
+        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && identical(target, e)) {
+          listener.bytes(e.size());
+          setAttributes(target, e.mtimeNanos(), e.mode(), false);
+          return Outcome.IDENTICAL;
+        }
+        if (!options.overwrite()) {
+          problems.add(e.path(), "exists and differs from the backup: not replaced (use"
+              + " --overwrite to replace it)");
+          return Outcome.SKIPPED;
+        }
+      }
+      return download(f, parts, downloaded) ? Outcome.RESTORED : Outcome.SKIPPED;
+    } catch (StorageException s) {
+      if (s.kind() == StorageException.Kind.NOT_FOUND) {
+        problems.add(e.path(), (e.versionId() != null ? "version " + e.versionId() + " is"
+            : "is") + " missing from the bucket: not restored");
+        return Outcome.SKIPPED;
+      }
+      throw s;
+    } catch (IOException io) {
+      problems.add(e.path(), "cannot write: " + describe(io));
+      return Outcome.SKIPPED;
+    }
+  }
+
+  /** Whether the local file already holds the entry's content. */
+  private boolean identical(Path file, ManifestEntry e) throws IOException {
+    if (Files.size(file) != e.size()) {
+      return false;
+    }
+    boolean md5 = e.sha256() == null;
+    String recorded = md5 ? listedMd5.get(e.path()) : e.sha256();
+    if (recorded == null) {
+      return false;
+    }
+    MessageDigest digest = md5 ? Digests.md5() : Digests.sha256();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        digest.update(buf, 0, n);
+      }
+    }
+    return recorded.equals(Digests.hex(digest.digest()));
+  }
+
+  private boolean download(Placed f, ExecutorService parts, AtomicLong downloaded)
+      throws IOException, InterruptedException {
+    ManifestEntry e = f.entry();
+    String key = KeyMapper.objectKey(options.keyPrefix(), e.path(), false);
+    Path tmp = f.path().resolveSibling(".p3b-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    boolean moved = false;
+    try {
+      Map<String, String> metadata;
+      Instant lastModified = null;
+      MessageDigest sha = Digests.sha256();
+      long size;
+      if (e.size() > options.partSize() && e.size() != UNKNOWN) {
+        metadata = e.sha256() == null ? store.head(options.bucket(), key) : Map.of();
+        size = ranged(key, e, tmp, parts, sha);
+      } else {
+        try (Download d = store.open(options.bucket(), key, e.versionId());
+            OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+          metadata = d.metadata();
+          lastModified = d.lastModified();
+          size = 0;
+          byte[] buf = new byte[1 << 16];
+          int n;
+          InputStream in = d.stream();
+          while ((n = in.read(buf)) > 0) {
+            sha.update(buf, 0, n);
+            out.write(buf, 0, n);
+            size += n;
+            listener.bytes(n);
+          }
+        }
+      }
+      downloaded.addAndGet(size);
+      String hex = Digests.hex(sha.digest());
+      boolean sizeOk = size == e.size();
+      boolean hashOk = e.sha256() == null || e.sha256().equals(hex);
+      if (!sizeOk || !hashOk) {
+        problems.add(e.path(), e.versionId() == null && snapshotId != null && !versioned
+            ? "changed in the bucket since snapshot " + snapshotId + " (the bucket keeps no"
+                + " versions): not restored, never the wrong content"
+            : "the downloaded bytes do not match the snapshot's " + (sizeOk ? "SHA-256" : "size")
+                + ": not restored");
+        return false;
+      }
+      long mtime = e.mtimeNanos() != UNKNOWN ? e.mtimeNanos() : metadataMtime(metadata, lastModified);
+      int mode = e.mode() >= 0 ? e.mode() : metadataMode(metadata);
+      setAttributes(tmp, mtime, mode, false);
+      move(tmp, f.path());
+      moved = true;
+      return true;
+    } finally {
+      if (!moved) {
+        Files.deleteIfExists(tmp);
+      }
+    }
+  }
+
+  /** Downloads a large object in ranged parts, in parallel; hashes the file once it is whole. */
+  private long ranged(String key, ManifestEntry e, Path tmp, ExecutorService parts,
+      MessageDigest sha) throws IOException, InterruptedException {
+    long size = e.size();
+    long part = options.partSize();
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+      List<Future<Long>> jobs = new ArrayList<>();
+      for (long from = 0; from < size; from += part) {
+        long start = from;
+        long length = Math.min(part, size - from);
+        jobs.add(parts.submit(() -> {
+          long written = 0;
+          try (InputStream in = store.getRange(options.bucket(), key, e.versionId(), start, length)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+              ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+              while (bb.hasRemaining()) {
+                written += ch.write(bb, start + written);
+              }
+              listener.bytes(n);
+            }
+          }
+          return written;
+        }));
+      }
+      long total = 0;
+      for (Future<Long> j : jobs) {
+        try {
+          total += j.get();
+        } catch (ExecutionException ex) {
+          jobs.forEach(x -> x.cancel(true));
+          if (ex.getCause() instanceof RuntimeException re) {
+            throw re;
+          }
+          if (ex.getCause() instanceof IOException io) {
+            throw io;
+          }
+          throw new IllegalStateException(ex.getCause());
+        }
+      }
+      ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+      long pos = 0;
+      int n;
+      while ((n = ch.read(buf, pos)) > 0) {
+        buf.flip();
+        sha.update(buf);
+        buf.clear();
+        pos += n;
+      }
+      return total;
+    }
+  }
+
+  private static void move(Path tmp, Path target) throws IOException {
+    if (Files.isSymbolicLink(target)) {
+      Files.delete(target); // replace the link itself, never what it points to
+    }
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private boolean makeLink(Placed l) {
+    ManifestEntry e = l.entry();
+    String blocked = linkInTheWay(l.path(), false);
+    if (blocked != null) {
+      problems.add(e.path(), blocked);
+      return false;
+    }
+    String sep = l.path().getFileSystem().getSeparator();
+    String target = sep.equals("/") ? e.linkTarget() : e.linkTarget().replace("/", sep);
+    try {
+      Files.createDirectories(l.path().getParent());
+      if (Files.isSymbolicLink(l.path())) {
+        if (Files.readSymbolicLink(l.path()).toString().equals(target)) {
+          return false;
+        }
+        if (!options.overwrite()) {
+          problems.add(e.path(), "a different symbolic link exists: not replaced (use --overwrite)");
+          return false;
+        }
+        Files.delete(l.path());
+      } else if (Files.exists(l.path(), LinkOption.NOFOLLOW_LINKS)) {
+        if (!options.overwrite() || Files.isDirectory(l.path(), LinkOption.NOFOLLOW_LINKS)) {
+          problems.add(e.path(), "something else exists where this symbolic link goes: not replaced"
+              + (options.overwrite() ? "" : " (use --overwrite)"));
+          return false;
+        }
+        Files.delete(l.path());
+      }
+      Files.createSymbolicLink(l.path(), l.path().getFileSystem().getPath(target));
+      return true;
+    } catch (FileAlreadyExistsException x) {
+      problems.add(e.path(), "something else exists where this symbolic link goes: not replaced");
+      return false;
+    } catch (IOException | UnsupportedOperationException x) {
+      problems.add(e.path(), "cannot create symbolic link: " + (x instanceof IOException io
+          ? describe(io) : "not supported on this file system"));
+      return false;
+    }
+  }
+
+  private void setAttributes(Path p, long mtimeNanos, int mode, boolean dir) {
+    try {
+      if (mtimeNanos != UNKNOWN) {
+        Files.setLastModifiedTime(p, FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS));
+      }
+      if (mode >= 0 && p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.setPosixFilePermissions(p, permissions(mode));
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      listener.detail("cannot set " + (dir ? "directory" : "file") + " attributes of " + p + ": " + e);
+    }
+  }
+
+  private static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] order = {
+      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+    for (int i = 0; i < order.length; i++) {
+      if ((mode & (1 << i)) != 0) {
+        s.add(order[i]);
+      }
+    }
+    return s;
+  }
+
+  static long metadataMtime(Map<String, String> metadata, Instant lastModified) {
+    String m = metadata.get("mtime");
+    if (m != null) {
+      try {
+        return new BigDecimal(m.trim()).movePointRight(9).longValueExact();
+      } catch (ArithmeticException | NumberFormatException e) {
+        // fall back to the object's time
+      }
+    }
+    if (lastModified == null) {
+      return UNKNOWN;
+    }
+    return lastModified.getEpochSecond() * 1_000_000_000L + lastModified.getNano();
+  }
+
+  static int metadataMode(Map<String, String> metadata) {
+    String m = metadata.get("mode");
+    if (m == null) {
+      return -1;
+    }
+    try {
+      int v = Integer.parseInt(m.trim(), 8);
+      return v & 07777;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Whether the destination's file system treats names differing only in case as one. */
+  private static boolean foldsCase(Path root) {
+    Path probe = root.resolve(".p3b-case-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    try {
+      Files.createFile(probe);
+      try {
+        return Files.exists(root.resolve(probe.getFileName().toString().toUpperCase(Locale.ROOT)));
+      } finally {
+        Files.deleteIfExists(probe);
+      }
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static java.util.concurrent.ThreadFactory threads(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+}
