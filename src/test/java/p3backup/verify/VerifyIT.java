@@ -1,0 +1,173 @@
+package p3backup.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import p3backup.json.Json;
+import p3backup.testing.CliRunner;
+import p3backup.testing.CliRunner.Result;
+import p3backup.testing.S3ProxyServer;
+import p3backup.testing.S3ProxyServer.Provider;
+import p3backup.testing.TestS3;
+
+/** verify, snapshots and buckets against a real S3 server. */
+class VerifyIT {
+  private static final AtomicInteger BUCKETS = new AtomicInteger();
+  @TempDir Path tmp;
+
+  static String newBucket() {
+    return "verify-it-" + ProcessHandle.current().pid() + "-" + BUCKETS.incrementAndGet();
+  }
+
+  CliRunner cli(S3ProxyServer s) throws IOException {
+    return CliRunner.forServer(s, Files.createDirectories(tmp.resolve("home")));
+  }
+
+  Path tree() throws IOException {
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    Files.createDirectories(tree.resolve("docs"));
+    Files.writeString(tree.resolve("docs/a.txt"), "alpha");
+    Files.writeString(tree.resolve("docs/b.txt"), "bravo");
+    Files.writeString(tree.resolve("c.txt"), "charlie");
+    Files.createDirectories(tree.resolve("empty"));
+    return tree;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> json(Result r) {
+    return (Map<String, Object>) Json.parse(r.out().trim());
+  }
+
+  @Test
+  void passesAfterABackupAndReadsEveryByteWithReadData() throws IOException {
+    S3ProxyServer server = S3ProxyServer.shared(Provider.TRANSIENT);
+    String bucket = newBucket();
+    CliRunner cli = cli(server);
+    Path tree = tree();
+    assertEquals(0, cli.run(bucket, tree.toString()).exitCode());
+    Result plain = cli.run("verify", bucket, "--json");
+    assertEquals(0, plain.exitCode(), plain.toString());
+    assertEquals(3L, json(plain).get("filesChecked"));
+    Result read = cli.run("verify", bucket, tree.toString(), "--read-data", "--json");
+    assertEquals(0, read.exitCode(), read.toString());
+    assertEquals(17L, json(read).get("bytesRead"));
+  }
+
+  @Test
+  void sameLengthCorruptionFailsReadDataNamingTheFile() throws IOException {
+    // On a bucket without versions an object overwritten in place is what a restore would get.
+    S3ProxyServer server = S3ProxyServer.shared(Provider.FILESYSTEM);
+    String bucket = newBucket();
+    CliRunner cli = cli(server);
+    assertEquals(0, cli.run(bucket, tree().toString()).exitCode());
+    try (TestS3 s3 = new TestS3(server)) {
+      s3.put(bucket, "docs/b.txt", "BRAVO".getBytes(StandardCharsets.UTF_8));
+    }
+    assertEquals(0, cli.run("verify", bucket).exitCode(), "sizes still match");
+    Result r = cli.run("verify", bucket, "--read-data");
+    assertEquals(1, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("docs/b.txt: content does not match"), r.err());
+  }
+
+  @Test
+  void deletedObjectFailsPlainVerify() throws IOException {
+    S3ProxyServer server = S3ProxyServer.shared(Provider.TRANSIENT);
+    String bucket = newBucket();
+    CliRunner cli = cli(server);
+    assertEquals(0, cli.run(bucket, tree().toString()).exitCode());
+    try (TestS3 s3 = new TestS3(server)) {
+      s3.client().deleteObject(b -> b.bucket(bucket).key("c.txt"));
+      s3.client().deleteObject(b -> b.bucket(bucket).key("empty/"));
+    }
+    Result r = cli.run("verify", bucket, "--json");
+    assertEquals(1, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("c.txt: missing from the bucket"), r.err());
+    assertTrue(r.err().contains("empty: missing from the bucket"), r.err());
+    assertTrue(r.out().contains("\"path\":\"c.txt\""), r.out());
+  }
+
+  @Test
+  void directoryModeListsNewChangedAndMissing() throws IOException {
+    S3ProxyServer server = S3ProxyServer.shared(Provider.TRANSIENT);
+    String bucket = newBucket();
+    CliRunner cli = cli(server);
+    Path tree = tree();
+    assertEquals(0, cli.run(bucket, tree.toString()).exitCode());
+    Files.writeString(tree.resolve("docs/a.txt"), "ALPHA");
+    FileTime t = Files.getLastModifiedTime(tree.resolve("docs/b.txt"));
+    Files.setLastModifiedTime(tree.resolve("docs/b.txt"), FileTime.from(Instant.now().plusSeconds(9)));
+    Files.setLastModifiedTime(tree.resolve("docs/b.txt"), t);
+    Files.delete(tree.resolve("c.txt"));
+    Files.writeString(tree.resolve("new.txt"), "new");
+    Result r = cli.run("verify", bucket, tree.toString(), "--json");
+    assertEquals(1, r.exitCode(), r.toString());
+    Map<String, Object> m = json(r);
+    assertEquals(List.of("new.txt"), m.get("new"));
+    assertEquals(List.of("docs/a.txt"), m.get("changed"), "a touched but identical file is not changed");
+    assertEquals(List.of("c.txt"), m.get("missing"));
+    Result text = cli.run("verify", bucket, tree.toString());
+    assertTrue(text.out().contains("changed: docs/a.txt"), text.out());
+  }
+
+  @Test
+  void snapshotsListsEveryRunNewestLast() throws IOException {
+    S3ProxyServer server = S3ProxyServer.shared(Provider.TRANSIENT);
+    String bucket = newBucket();
+    CliRunner cli = cli(server);
+    Path tree = tree();
+    String first = (String) json(cli.run(bucket + "/pre", tree.toString(), "--json")).get("snapshot");
+    Files.writeString(tree.resolve("d.txt"), "delta");
+    String second = (String) json(cli.run(bucket + "/pre", tree.toString(), "--json")).get("snapshot");
+    Result r = cli.run("snapshots", bucket + "/pre", "--json");
+    assertEquals(0, r.exitCode(), r.toString());
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> snaps = (List<Map<String, Object>>) json(r).get("snapshots");
+    assertEquals(List.of(first, second), snaps.stream().map(s -> s.get("id")).toList());
+    assertEquals(3L, snaps.get(0).get("files"));
+    assertEquals(4L, snaps.get(1).get("files"));
+    assertEquals(22L, snaps.get(1).get("bytes"));
+    Result text = cli.run("snapshots", bucket + "/pre");
+    assertTrue(text.out().lines().anyMatch(l -> l.startsWith(second)), text.out());
+  }
+
+  @Test
+  void bucketsListsP3backupBucketsWithTheirTimeOldestFirst() throws IOException {
+    S3ProxyServer server = S3ProxyServer.start(Provider.TRANSIENT);
+    try (server; TestS3 s3 = new TestS3(server)) {
+      s3.client().createBucket(b -> b.bucket("p3backup-11-01-19-173930"));
+      s3.client().createBucket(b -> b.bucket("p3backup-02-03-18-040506"));
+      s3.client().createBucket(b -> b.bucket("unrelated-bucket"));
+      Result r = cli(server).run("buckets", "--json");
+      assertEquals(0, r.exitCode(), r.toString());
+      assertEquals("{\"command\":\"buckets\",\"buckets\":[{\"name\":\"p3backup-02-03-18-040506\","
+          + "\"time\":\"2018-02-03T04:05:06\"},{\"name\":\"p3backup-11-01-19-173930\","
+          + "\"time\":\"2019-11-01T17:39:30\"}],\"count\":2,\"exitCode\":0,",
+          r.out().substring(0, r.out().indexOf("\"durationMs\"")));
+      Result text = cli(server).run("buckets");
+      assertTrue(text.out().matches("(?s).*p3backup-11-01-19-173930 +2019-11-01 17:39:30.*"), text.out());
+    }
+  }
+
+  @Test
+  void verifyOfATargetWithoutSnapshotsFails() throws IOException {
+    S3ProxyServer server = S3ProxyServer.shared(Provider.TRANSIENT);
+    String bucket = newBucket();
+    try (TestS3 s3 = new TestS3(server)) {
+      s3.client().createBucket(b -> b.bucket(bucket));
+    }
+    Result r = cli(server).run("verify", bucket);
+    assertEquals(1, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("no p3backup snapshot"), r.err());
+  }
+}
