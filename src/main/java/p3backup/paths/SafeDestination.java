@@ -76,7 +76,7 @@ public final class SafeDestination {
     if (rel.indexOf('\\') >= 0) {
       return Optional.of("contains a backslash, a path separator on Windows: not restored");
     }
-    if (rel.length() >= 2 && rel.charAt(1) == ':' && Character.isLetter(rel.charAt(0))) {
+    if (windows && rel.length() >= 2 && rel.charAt(1) == ':' && Character.isLetter(rel.charAt(0))) {
       return Optional.of("starts with a drive letter: not restored outside the destination");
     }
     for (String segment : rel.split("/", -1)) {

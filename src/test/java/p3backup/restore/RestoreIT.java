@@ -221,7 +221,7 @@ class RestoreIT {
     byte[] data = "evil".getBytes(StandardCharsets.UTF_8);
     String sha = p3backup.scan.Digests.hex(p3backup.scan.Digests.sha256().digest(data));
     List<String> paths = List.of("../escape", "/etc/abs", "x/../../escape2", "out/through-link",
-        "C:/drive", "fine.txt");
+        "fine.txt");
     List<ManifestEntry> entries = new java.util.ArrayList<>();
     try (TestS3 s3 = new TestS3(server)) {
       s3.client().createBucket(b -> b.bucket(bucket));
