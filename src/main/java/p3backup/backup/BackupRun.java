@@ -65,6 +65,8 @@ public final class BackupRun {
     BucketState state = store.bucketState(options.bucket());
     boolean created = false;
     Manifest previous = null;
+    RunJournal journal = new RunJournal(snapshots, store, options, clock, problems);
+    Map<String, ManifestEntry> takenOver = Map.of();
     if (state == BucketState.MISSING) {
       if (!options.dryRun()) {
         for (String w : store.createBucket(options.bucket(), new BucketSetup(options.versioning()))) {
@@ -73,8 +75,18 @@ public final class BackupRun {
         created = true;
       }
     } else {
-      previous = latest(snapshots, problems);
+      SnapshotStore.Listing listing = snapshots.listAll();
+      previous = latest(snapshots, listing.snapshots(), problems);
+      takenOver = journal.takeOver(listing.runs(), previous);
     }
+    try (journal) {
+      return backup(snapshots, problems, journal, previous, takenOver, created);
+    }
+  }
+
+  private BackupResult backup(SnapshotStore snapshots, Problems problems, RunJournal journal,
+      Manifest previous, Map<String, ManifestEntry> takenOver, boolean created)
+      throws IOException, InterruptedException {
 
     listener.phase("scan");
     List<LocalEntry> local = new Scanner(options.root(), options.excludes(), options.followLinks(),
@@ -87,6 +99,7 @@ public final class BackupRun {
         before.put(e.path(), e);
       }
     }
+    before.putAll(takenOver);
     List<LocalEntry> toCheck = new ArrayList<>();
     List<LocalEntry> markers = new ArrayList<>();
     Map<String, ManifestEntry> next = new HashMap<>();
@@ -121,7 +134,11 @@ public final class BackupRun {
       }
     }
 
-    // Transfer.
+    // Transfer, journalled so that a run that dies loses nothing it uploaded.
+    String snapshotId = SnapshotId.next(clock.instant(), previous == null ? null : previous.id());
+    if (!options.dryRun() && (!toCheck.isEmpty() || !markers.isEmpty() || options.delete())) {
+      journal.start(snapshotId);
+    }
     listener.phase(options.dryRun() ? "check" : "upload");
     listener.totals(toCheck.size() + markers.size(), checkBytes);
     List<Planned> planned = new ArrayList<>();
@@ -142,6 +159,9 @@ public final class BackupRun {
         ManifestEntry prevFile = was != null && was.type() == EntryType.FILE ? was : null;
         outcomes.add(files.submit(() -> {
           Uploader.Outcome o = uploader.backup(e, prevFile);
+          if (o instanceof Uploader.Uploaded u && !options.dryRun()) {
+            journal.uploaded(u.entry());
+          }
           listener.fileDone(e.path());
           return o;
         }));
@@ -240,30 +260,31 @@ public final class BackupRun {
     }
 
     // Commit: the manifest goes last, after every object it lists has landed.
-    String snapshotId = null;
     List<ManifestEntry> entries = new ArrayList<>(next.values());
     entries.sort((a, b) -> a.path().compareTo(b.path()));
     boolean changed = uploaded.get() > 0 || deleted > 0 || !markers.isEmpty()
         || previous == null || differs(previous.entries(), entries);
-    if (!options.dryRun() && changed) {
-      listener.phase("commit");
-      String id = SnapshotId.next(clock.instant(), previous == null ? null : previous.id());
-      snapshots.save(new Manifest(id, clock.instant(), entries));
-      snapshotId = id;
+    String saved = null;
+    if (!options.dryRun()) {
+      if (changed) {
+        listener.phase("commit");
+        snapshots.save(new Manifest(snapshotId, clock.instant(), entries));
+        saved = snapshotId;
+      }
+      journal.finish();
     }
     planned.sort((a, b) -> a.path().compareTo(b.path()));
-    return new BackupResult(options.bucket(), options.keyPrefix(), snapshotId, created,
+    return new BackupResult(options.bucket(), options.keyPrefix(), saved, created,
         filesScanned, uploaded.get(), filesScanned - uploaded.get() - failedPaths.size() - vanished, deleted,
         uploadedBytes.get(), planned, problems.sorted(), problems.warnings());
   }
 
-  private Manifest latest(SnapshotStore snapshots, Problems problems) {
-    var ref = snapshots.latestRef();
-    if (ref.isEmpty()) {
+  private Manifest latest(SnapshotStore snapshots, List<SnapshotRef> refs, Problems problems) {
+    if (refs.isEmpty()) {
       return null;
     }
     try {
-      return snapshots.load(ref.get());
+      return snapshots.load(refs.get(refs.size() - 1));
     } catch (ManifestException | UncheckedIOException e) {
       problems.warn(e.getMessage() + "; hashing every file as if this were the first backup");
       return null;

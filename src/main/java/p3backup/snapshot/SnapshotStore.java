@@ -17,10 +17,16 @@ import p3backup.storage.PutResult;
 /**
  * The snapshots under a target: one gzip manifest object each at {@code
  * [prefix/].p3backup/snapshots/ID.jsonl.gz}. Saving a manifest is a backup's commit point.
+ *
+ * <p>A backup under way also keeps a journal at {@code [prefix/].p3backup/runs/ID.jsonl.gz}:
+ * the same format, listing the files it has uploaded so far, rewritten every half minute (its
+ * heartbeat) and deleted after the snapshot is saved. A journal left behind is a run that died;
+ * the next run takes over what it uploaded.
  */
 public final class SnapshotStore {
   public static final String DIR = ".p3backup/";
   private static final String SNAPSHOTS = DIR + "snapshots/";
+  private static final String RUNS = DIR + "runs/";
   private static final String SUFFIX = ".jsonl.gz";
 
   private final ObjectStore store;
@@ -40,17 +46,72 @@ public final class SnapshotStore {
 
   /** Every snapshot under the target, oldest first (one listing). */
   public List<SnapshotRef> list() {
+    return listAll().snapshots();
+  }
+
+  /** The snapshots (oldest first) and the journals of runs under way or dead. */
+  public record Listing(List<SnapshotRef> snapshots, List<RunRef> runs) {}
+
+  /** A run's journal: its id, key, and when it was last written (its heartbeat). */
+  public record RunRef(String id, String key, java.time.Instant lastWritten) {}
+
+  /** Snapshots and run journals, with one listing of p3backup's folder. */
+  public Listing listAll() {
     List<SnapshotRef> refs = new ArrayList<>();
-    String prefix = keyPrefix + SNAPSHOTS;
+    List<RunRef> runs = new ArrayList<>();
+    String prefix = keyPrefix + DIR;
     store.list(bucket, prefix, o -> {
-      String name = o.key().substring(prefix.length());
+      String rest = o.key().substring(prefix.length());
+      String folder = rest.startsWith("snapshots/") ? "snapshots/" : rest.startsWith("runs/") ? "runs/" : null;
+      if (folder == null) {
+        return;
+      }
+      String name = rest.substring(folder.length());
       if (name.endsWith(SUFFIX) && !name.contains("/")) {
         String id = name.substring(0, name.length() - SUFFIX.length());
-        SnapshotId.parse(id).ifPresent(t -> refs.add(new SnapshotRef(id, o.key(), t)));
+        SnapshotId.parse(id).ifPresent(t -> {
+          if (folder.equals("runs/")) {
+            runs.add(new RunRef(id, o.key(), o.lastModified()));
+          } else {
+            refs.add(new SnapshotRef(id, o.key(), t));
+          }
+        });
       }
     });
     refs.sort(Comparator.comparing(SnapshotRef::id));
-    return refs;
+    runs.sort(Comparator.comparing(RunRef::id));
+    return new Listing(refs, runs);
+  }
+
+  /** Writes (or rewrites) a run's journal; {@code who} goes in its metadata. */
+  public void saveRun(Manifest journal, Map<String, String> who) {
+    put(keyPrefix + RUNS + journal.id() + SUFFIX, journal, who);
+  }
+
+  /** Reads a run's journal. */
+  public Manifest loadRun(RunRef ref) {
+    try (InputStream in = store.get(bucket, ref.key(), null)) {
+      return ManifestCodec.decode(in, "journal of run " + ref.id());
+    } catch (IOException e) {
+      throw new UncheckedIOException("journal of run " + ref.id() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Who wrote a run's journal (host, pid), from its metadata. */
+  public Map<String, String> runOwner(RunRef ref) {
+    return store.head(bucket, ref.key());
+  }
+
+  /** Deletes run journals; a failure only leaves them to the next run. */
+  public List<ObjectStore.ObjectProblem> deleteRuns(List<RunRef> runs) {
+    if (runs.isEmpty()) {
+      return List.of();
+    }
+    return store.delete(bucket, runs.stream().map(RunRef::key).toList());
+  }
+
+  public String runKey(String id) {
+    return keyPrefix + RUNS + id + SUFFIX;
   }
 
   public Optional<SnapshotRef> latestRef() {
@@ -90,6 +151,10 @@ public final class SnapshotStore {
 
   /** Uploads the manifest; call it last, once every object it lists has landed. */
   public PutResult save(Manifest manifest) {
+    return put(keyPrefix + SNAPSHOTS + manifest.id() + SUFFIX, manifest, Map.of());
+  }
+
+  private PutResult put(String key, Manifest manifest, Map<String, String> extra) {
     byte[] bytes = ManifestCodec.encode(manifest);
     byte[] sha;
     try {
@@ -97,10 +162,10 @@ public final class SnapshotStore {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    ObjectAttributes attributes = new ObjectAttributes("application/gzip", Map.of(
-        "files", Long.toString(manifest.files()), "bytes", Long.toString(manifest.bytes())),
-        null, null, null);
-    return store.put(bucket, keyPrefix + SNAPSHOTS + manifest.id() + SUFFIX,
-        new Body(bytes, 0, bytes.length, sha, null), attributes);
+    Map<String, String> metadata = new java.util.HashMap<>(extra);
+    metadata.put("files", Long.toString(manifest.files()));
+    metadata.put("bytes", Long.toString(manifest.bytes()));
+    ObjectAttributes attributes = new ObjectAttributes("application/gzip", metadata, null, null, null);
+    return store.put(bucket, key, new Body(bytes, 0, bytes.length, sha, null), attributes);
   }
 }

@@ -44,6 +44,15 @@ public interface ObjectStore extends AutoCloseable {
   /** Opens a byte range [from, from+length) of an object. */
   InputStream getRange(String bucket, String key, String versionId, long from, long length);
 
+  /** Multipart uploads started under a key prefix and neither completed nor aborted. */
+  List<PendingUpload> pendingUploads(String bucket, String prefix);
+
+  /** Aborts a multipart upload left behind. Never throws for one already gone. */
+  void abortUpload(String bucket, String key, String uploadId);
+
+  /** A multipart upload under way, or left behind by a run that died. */
+  record PendingUpload(String key, String uploadId, java.time.Instant initiated) {}
+
   /** Deletes objects (their current versions); returns the keys that failed, with why. */
   List<ObjectProblem> delete(String bucket, List<String> keys);
 

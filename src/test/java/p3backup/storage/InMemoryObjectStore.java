@@ -198,5 +198,13 @@ public final class InMemoryObjectStore implements ObjectStore {
   }
 
   @Override
+  public List<PendingUpload> pendingUploads(String bucket, String prefix) {
+    return List.of();
+  }
+
+  @Override
+  public void abortUpload(String bucket, String key, String uploadId) {}
+
+  @Override
   public void close() {}
 }

@@ -25,6 +25,9 @@ public final class CountingProxy implements AutoCloseable {
   private final URI target;
   private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
   private final List<Socket> open = Collections.synchronizedList(new ArrayList<>());
+  private volatile java.util.function.Predicate<String> hold = r -> false;
+  private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+  private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
 
   public CountingProxy(URI target) throws IOException {
     this.target = target;
@@ -47,6 +50,19 @@ public final class CountingProxy implements AutoCloseable {
 
   public void reset() {
     requests.clear();
+  }
+
+  /**
+   * Holds every later request whose line ("METHOD /path?query") matches: it is never passed on,
+   * and its client waits, as on a server that stopped answering, until {@link #close()}.
+   */
+  public void holdWhen(java.util.function.Predicate<String> requestLine) {
+    hold = requestLine;
+  }
+
+  /** How many requests are being held. */
+  public int held() {
+    return held.get();
   }
 
   private void acceptLoop() {
@@ -81,7 +97,17 @@ public final class CountingProxy implements AutoCloseable {
         String text = new String(head, StandardCharsets.ISO_8859_1);
         String requestLine = text.substring(0, text.indexOf("\r\n"));
         int sp = requestLine.lastIndexOf(' ');
-        requests.add(sp > 0 ? requestLine.substring(0, sp) : requestLine);
+        String request = sp > 0 ? requestLine.substring(0, sp) : requestLine;
+        requests.add(request);
+        if (hold.test(request)) {
+          held.incrementAndGet();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return;
+        }
         long length = 0;
         for (String line : text.split("\r\n")) {
           if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
@@ -143,6 +169,7 @@ public final class CountingProxy implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    release.countDown();
     socket.close();
     synchronized (open) {
       for (Socket s : open) {

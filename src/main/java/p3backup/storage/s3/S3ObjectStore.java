@@ -358,6 +358,44 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
+  public List<PendingUpload> pendingUploads(String bucket, String prefix) {
+    List<PendingUpload> out = new ArrayList<>();
+    String keyMarker = null;
+    String idMarker = null;
+    while (true) {
+      String km = keyMarker;
+      String im = idMarker;
+      var page = call("list unfinished uploads", () -> s3.listMultipartUploads(b -> {
+        b.bucket(bucket).prefix(prefix);
+        if (km != null) {
+          b.keyMarker(km).uploadIdMarker(im);
+        }
+      }));
+      for (var u : page.uploads()) {
+        out.add(new PendingUpload(u.key(), u.uploadId(), u.initiated()));
+      }
+      if (!Boolean.TRUE.equals(page.isTruncated())) {
+        return out;
+      }
+      keyMarker = page.nextKeyMarker();
+      idMarker = page.nextUploadIdMarker();
+    }
+  }
+
+  @Override
+  public void abortUpload(String bucket, String key, String uploadId) {
+    try {
+      s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+    } catch (S3Exception e) {
+      if (e.statusCode() != 404) {
+        throw S3Errors.translate(e, "abort upload of " + key, endpointText);
+      }
+    } catch (RuntimeException e) {
+      throw S3Errors.translate(e, "abort upload of " + key, endpointText);
+    }
+  }
+
+  @Override
   public List<ObjectProblem> delete(String bucket, List<String> keys) {
     List<ObjectProblem> problems = new ArrayList<>();
     for (int i = 0; i < keys.size(); i += DELETE_BATCH) {

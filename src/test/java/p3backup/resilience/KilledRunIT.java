@@ -1,0 +1,206 @@
+package p3backup.resilience;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import p3backup.json.Json;
+import p3backup.testing.CliRunner;
+import p3backup.testing.CliRunner.Result;
+import p3backup.testing.CountingProxy;
+import p3backup.testing.S3ProxyServer;
+import p3backup.testing.S3ProxyServer.Provider;
+import p3backup.testing.TestS3;
+
+/**
+ * A backup killed with SIGKILL at several points (the jar in a process of its own, its requests
+ * held by a relay so that the kill lands where intended) leaves the previous snapshot intact and
+ * restorable, and the next run completes, uploading only what is still missing.
+ */
+class KilledRunIT {
+  static S3ProxyServer server;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void start() {
+    server = S3ProxyServer.shared(Provider.TRANSIENT);
+  }
+
+  Path tree(int files, String content) throws IOException {
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    for (int i = 0; i < files; i++) {
+      Path d = Files.createDirectories(tree.resolve("d" + (i % 20)));
+      Files.writeString(d.resolve("f" + i + ".txt"), content + " " + i);
+    }
+    return tree;
+  }
+
+  CliRunner cli() throws IOException {
+    return CliRunner.forServer(server, Files.createDirectories(tmp.resolve("home")));
+  }
+
+  /** Starts the jar as a process of its own, backing up through the relay. */
+  Process startBackup(CountingProxy proxy, String bucket, Path tree, String... more) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-Dp3backup.journal.millis=200", "-jar",
+        System.getProperty("p3backup.jar"), "backup", "--endpoint-url", proxy.endpoint().toString(),
+        "--no-progress", bucket, tree.toString()));
+    cmd.addAll(List.of(more));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("killed-run.log").toFile());
+    Map<String, String> env = pb.environment();
+    env.put("AWS_ACCESS_KEY_ID", server.accessKey());
+    env.put("AWS_SECRET_ACCESS_KEY", server.secretKey());
+    env.put("AWS_REGION", "us-east-1");
+    env.put("AWS_EC2_METADATA_DISABLED", "true");
+    env.put("AWS_CONFIG_FILE", tmp.resolve("no-config").toString());
+    env.put("AWS_SHARED_CREDENTIALS_FILE", tmp.resolve("no-credentials").toString());
+    env.remove("AWS_PROFILE");
+    return pb.start();
+  }
+
+  static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Runs a backup and kills it (SIGKILL) once a request matching {@code at} is held. */
+  void killWhen(String bucket, Path tree, Predicate<String> at, String... more) throws Exception {
+    try (CountingProxy proxy = new CountingProxy(server.endpoint())) {
+      proxy.holdWhen(at);
+      Process p = startBackup(proxy, bucket, tree, more);
+      try {
+        await(() -> proxy.held() > 0 || !p.isAlive(), "the run to reach the point of the kill");
+        assertTrue(p.isAlive(), "the run ended before the kill: " + Files.readString(tmp.resolve("killed-run.log")));
+        Thread.sleep(700); // let the journal's heartbeat record what landed
+      } finally {
+        p.destroyForcibly(); // SIGKILL
+        p.waitFor();
+      }
+    }
+  }
+
+  static String latestSnapshot(TestS3 s3, String bucket) {
+    List<String> ids = s3.keys(bucket).stream().filter(k -> k.startsWith(".p3backup/snapshots/")).toList();
+    return ids.isEmpty() ? null : ids.get(ids.size() - 1);
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> json(Result r) {
+    return (Map<String, Object>) Json.parse(r.out().trim());
+  }
+
+  @Test
+  void killedMidUploadLeavesThePreviousSnapshotAndTheRerunUploadsOnlyWhatIsMissing() throws Exception {
+    Path tree = tree(400, "version one");
+    String bucket = "killed-mid-upload";
+    CliRunner cli = cli();
+    assertEquals(0, cli.run(bucket, tree.toString()).exitCode());
+    for (int i = 0; i < 400; i++) {
+      Files.writeString(tree.resolve("d" + (i % 20)).resolve("f" + i + ".txt"), "version two " + i);
+    }
+    int[] puts = {0};
+    try (TestS3 s3 = new TestS3(server)) {
+      String before = latestSnapshot(s3, bucket);
+      killWhen(bucket, tree, line -> line.startsWith("PUT /" + bucket + "/d") && ++puts[0] > 150);
+      assertEquals(before, latestSnapshot(s3, bucket), "the previous snapshot is still the latest");
+
+      // The previous snapshot restores exactly (the bucket keeps versions).
+      Path old = tmp.resolve("old");
+      assertEquals(0, cli.run("restore", bucket, old.toString()).exitCode());
+      assertEquals("version one 7", Files.readString(old.resolve("d7/f7.txt")));
+
+      Result rerun = cli.run(bucket, tree.toString(), "--json");
+      assertEquals(0, rerun.exitCode(), rerun.toString());
+      long uploaded = (Long) json(rerun).get("filesUploaded");
+      assertTrue(uploaded < 400 - 100, "only what was still missing: " + uploaded);
+      assertTrue(rerun.err().contains("taking over from an interrupted backup"), rerun.err());
+      assertTrue(s3.keys(bucket).stream().noneMatch(k -> k.startsWith(".p3backup/runs/")),
+          "the journals are gone: " + s3.keys(bucket));
+      Path now = tmp.resolve("now");
+      assertEquals(0, cli.run("restore", bucket, now.toString()).exitCode());
+      for (int i = 0; i < 400; i += 37) {
+        String rel = "d" + (i % 20) + "/f" + i + ".txt";
+        assertEquals("version two " + i, Files.readString(now.resolve(rel)), rel);
+      }
+    }
+  }
+
+  @Test
+  void killedMidMultipartLeavesNoUploadBehindAfterTheRerun() throws Exception {
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    byte[] big = new byte[16 << 20];
+    new Random(11).nextBytes(big);
+    Files.write(tree.resolve("big.bin"), big);
+    Files.writeString(tree.resolve("small.txt"), "small");
+    String bucket = "killed-mid-multipart";
+    int[] parts = {0};
+    killWhen(bucket, tree, line -> line.contains("partNumber=") && ++parts[0] > 1, "--part-size", "5MiB");
+    try (TestS3 s3 = new TestS3(server)) {
+      assertTrue(!s3.client().listMultipartUploads(b -> b.bucket(bucket)).uploads().isEmpty(),
+          "the kill left an unfinished multipart upload");
+      Result rerun = cli().run(bucket, tree.toString(), "--part-size", "5MiB", "--json");
+      assertEquals(0, rerun.exitCode(), rerun.toString());
+      assertEquals(List.of(), s3.client().listMultipartUploads(b -> b.bucket(bucket)).uploads(),
+          "the unfinished upload was aborted");
+      assertArrayEquals(big, s3.get(bucket, "big.bin"));
+    }
+  }
+
+  @Test
+  void killedJustBeforeTheManifestLosesNothingAndTheRerunUploadsNothing() throws Exception {
+    Path tree = tree(50, "content");
+    String bucket = "killed-before-manifest";
+    killWhen(bucket, tree, line -> line.startsWith("PUT /" + bucket + "/.p3backup/snapshots/"));
+    try (TestS3 s3 = new TestS3(server)) {
+      assertEquals(null, latestSnapshot(s3, bucket), "no snapshot was committed");
+      Result rerun = cli().run(bucket, tree.toString(), "--json");
+      assertEquals(0, rerun.exitCode(), rerun.toString());
+      assertEquals(0L, json(rerun).get("filesUploaded"), rerun.toString());
+      assertTrue(latestSnapshot(s3, bucket) != null);
+      assertEquals("content 3", new String(s3.get(bucket, "d3/f3.txt"), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void aSecondRunOnTheSameTargetRefusesWhileTheFirstIsUnderWay() throws Exception {
+    Path tree = tree(30, "content");
+    String bucket = "two-runs-at-once";
+    try (CountingProxy proxy = new CountingProxy(server.endpoint())) {
+      int[] puts = {0};
+      proxy.holdWhen(line -> line.startsWith("PUT /" + bucket + "/d") && ++puts[0] > 5);
+      Process first = startBackup(proxy, bucket, tree);
+      try {
+        await(() -> proxy.held() > 0 || !first.isAlive(), "the first run to be under way");
+        Thread.sleep(500);
+        Result second = cli().run(bucket, tree.toString(), "--json");
+        assertEquals(1, second.exitCode(), second.toString());
+        assertTrue(second.err().contains("another p3backup run is backing up to this target"), second.err());
+      } finally {
+        first.destroyForcibly();
+        first.waitFor();
+      }
+    }
+    // Once the first is gone (its process dead on this host), the next run takes over.
+    Result after = cli().run(bucket, tree.toString(), "--json");
+    assertEquals(0, after.exitCode(), after.toString());
+  }
+}
