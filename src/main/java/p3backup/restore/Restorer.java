@@ -47,6 +47,7 @@ import p3backup.snapshot.SnapshotStore;
 import p3backup.storage.BucketState;
 import p3backup.storage.Download;
 import p3backup.storage.ObjectStore;
+import p3backup.storage.Retries;
 import p3backup.storage.StorageException;
 
 /**
@@ -357,6 +358,9 @@ public final class Restorer {
     return recorded.equals(Digests.hex(digest.digest()));
   }
 
+  /** What one download brought: its size, SHA-256 and the object's metadata. */
+  private record Fetched(long size, String sha256, Map<String, String> metadata, Instant lastModified) {}
+
   private boolean download(Placed f, ExecutorService parts, AtomicLong downloaded)
       throws IOException, InterruptedException {
     ManifestEntry e = f.entry();
@@ -364,35 +368,11 @@ public final class Restorer {
     Path tmp = f.path().resolveSibling(".p3b-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
     boolean moved = false;
     try {
-      Map<String, String> metadata;
-      Instant lastModified = null;
-      MessageDigest sha = Digests.sha256();
-      long size;
-      if (e.size() > options.partSize() && e.size() != UNKNOWN) {
-        metadata = e.sha256() == null ? store.head(options.bucket(), key) : Map.of();
-        size = ranged(key, e, tmp, parts, sha);
-      } else {
-        try (Download d = store.open(options.bucket(), key, e.versionId());
-            OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE)) {
-          metadata = d.metadata();
-          lastModified = d.lastModified();
-          size = 0;
-          byte[] buf = new byte[1 << 16];
-          int n;
-          InputStream in = d.stream();
-          while ((n = in.read(buf)) > 0) {
-            sha.update(buf, 0, n);
-            out.write(buf, 0, n);
-            size += n;
-            listener.bytes(n);
-          }
-        }
-      }
-      downloaded.addAndGet(size);
-      String hex = Digests.hex(sha.digest());
-      boolean sizeOk = size == e.size();
-      boolean hashOk = e.sha256() == null || e.sha256().equals(hex);
+      // A download that breaks part way starts again from scratch.
+      Fetched got = Retries.of(() -> fetch(key, e, tmp, parts));
+      downloaded.addAndGet(got.size());
+      boolean sizeOk = got.size() == e.size();
+      boolean hashOk = e.sha256() == null || e.sha256().equals(got.sha256());
       if (!sizeOk || !hashOk) {
         problems.add(e.path(), e.versionId() == null && snapshotId != null && !versioned
             ? "changed in the bucket since snapshot " + snapshotId + " (the bucket keeps no"
@@ -401,8 +381,9 @@ public final class Restorer {
                 + ": not restored");
         return false;
       }
-      long mtime = e.mtimeNanos() != UNKNOWN ? e.mtimeNanos() : metadataMtime(metadata, lastModified);
-      int mode = e.mode() >= 0 ? e.mode() : metadataMode(metadata);
+      long mtime = e.mtimeNanos() != UNKNOWN ? e.mtimeNanos()
+          : metadataMtime(got.metadata(), got.lastModified());
+      int mode = e.mode() >= 0 ? e.mode() : metadataMode(got.metadata());
       setAttributes(tmp, mtime, mode, false);
       move(tmp, f.path());
       moved = true;
@@ -411,6 +392,38 @@ public final class Restorer {
       if (!moved) {
         Files.deleteIfExists(tmp);
       }
+    }
+  }
+
+  private Fetched fetch(String key, ManifestEntry e, Path tmp, ExecutorService parts)
+      throws IOException {
+    Files.deleteIfExists(tmp);
+    MessageDigest sha = Digests.sha256();
+    if (e.size() > options.partSize() && e.size() != UNKNOWN) {
+      Map<String, String> metadata = e.sha256() == null ? store.head(options.bucket(), key) : Map.of();
+      long size;
+      try {
+        size = ranged(key, e, tmp, parts, sha);
+      } catch (InterruptedException x) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted");
+      }
+      return new Fetched(size, Digests.hex(sha.digest()), metadata, null);
+    }
+    try (Download d = store.open(options.bucket(), key, e.versionId());
+        OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE)) {
+      long size = 0;
+      byte[] buf = new byte[1 << 16];
+      int n;
+      InputStream in = d.stream();
+      while ((n = in.read(buf)) > 0) {
+        sha.update(buf, 0, n);
+        out.write(buf, 0, n);
+        size += n;
+        listener.bytes(n);
+      }
+      return new Fetched(size, Digests.hex(sha.digest()), d.metadata(), d.lastModified());
     }
   }
 
@@ -425,7 +438,7 @@ public final class Restorer {
       for (long from = 0; from < size; from += part) {
         long start = from;
         long length = Math.min(part, size - from);
-        jobs.add(parts.submit(() -> {
+        jobs.add(parts.submit(() -> Retries.of(() -> {
           long written = 0;
           try (InputStream in = store.getRange(options.bucket(), key, e.versionId(), start, length)) {
             byte[] buf = new byte[1 << 16];
@@ -439,7 +452,7 @@ public final class Restorer {
             }
           }
           return written;
-        }));
+        })));
       }
       long total = 0;
       for (Future<Long> j : jobs) {

@@ -13,6 +13,7 @@ import p3backup.storage.Body;
 import p3backup.storage.ObjectAttributes;
 import p3backup.storage.ObjectStore;
 import p3backup.storage.PutResult;
+import p3backup.storage.Retries;
 
 /**
  * The snapshots under a target: one gzip manifest object each at {@code
@@ -90,11 +91,7 @@ public final class SnapshotStore {
 
   /** Reads a run's journal. */
   public Manifest loadRun(RunRef ref) {
-    try (InputStream in = store.get(bucket, ref.key(), null)) {
-      return ManifestCodec.decode(in, "journal of run " + ref.id());
-    } catch (IOException e) {
-      throw new UncheckedIOException("journal of run " + ref.id() + ": " + e.getMessage(), e);
-    }
+    return read(ref.key(), "journal of run " + ref.id());
   }
 
   /** Who wrote a run's journal (host, pid), from its metadata. */
@@ -142,10 +139,22 @@ public final class SnapshotStore {
   }
 
   public Manifest load(SnapshotRef ref) {
-    try (InputStream in = store.get(bucket, ref.key(), null)) {
-      return ManifestCodec.decode(in, "snapshot " + ref.id());
+    return read(ref.key(), "snapshot " + ref.id());
+  }
+
+  /** Downloads and decodes a manifest, again from the start when the connection breaks. */
+  private Manifest read(String key, String name) {
+    try {
+      return Retries.of(() -> {
+        try (InputStream in = store.get(bucket, key, null)) {
+          return ManifestCodec.decode(in, name);
+        }
+      });
     } catch (IOException e) {
-      throw new UncheckedIOException("snapshot " + ref.id() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(name + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(name + ": interrupted", new java.io.InterruptedIOException());
     }
   }
 

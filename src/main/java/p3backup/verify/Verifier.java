@@ -30,6 +30,7 @@ import p3backup.snapshot.SnapshotRef;
 import p3backup.snapshot.SnapshotStore;
 import p3backup.storage.BucketState;
 import p3backup.storage.ObjectStore;
+import p3backup.storage.Retries;
 import p3backup.storage.StorageException;
 
 /**
@@ -113,15 +114,22 @@ public final class Verifier {
         jobs.add(pool.submit(() -> {
           String key = KeyMapper.objectKey(options.keyPrefix(), e.path(), false);
           MessageDigest sha = Digests.sha256();
-          long n = 0;
-          try (InputStream in = store.get(options.bucket(), key, e.versionId())) {
-            byte[] buf = new byte[1 << 16];
-            int r;
-            while ((r = in.read(buf)) > 0) {
-              sha.update(buf, 0, r);
-              n += r;
-              listener.bytes(r);
-            }
+          long n;
+          try {
+            n = Retries.of(() -> {
+              sha.reset();
+              long read = 0;
+              try (InputStream in = store.get(options.bucket(), key, e.versionId())) {
+                byte[] buf = new byte[1 << 16];
+                int r;
+                while ((r = in.read(buf)) > 0) {
+                  sha.update(buf, 0, r);
+                  read += r;
+                  listener.bytes(r);
+                }
+              }
+              return read;
+            });
           } catch (StorageException s) {
             if (s.kind() != StorageException.Kind.NOT_FOUND) {
               throw s;

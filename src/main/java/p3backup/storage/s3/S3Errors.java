@@ -73,6 +73,10 @@ final class S3Errors {
             + " (" + root.getMessage() + "): try again", e);
       }
       String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      if (garbled(e)) {
+        return new StorageException(Kind.NETWORK, what + ": the answer from " + where
+            + " was cut short or garbled: try again", e);
+      }
       if (m.contains("Unable to load credentials") || m.contains("credentials")) {
         return noCredentials(e);
       }
@@ -82,6 +86,12 @@ final class S3Errors {
       return new StorageException(Kind.CLIENT, what + ": " + firstLine(String.valueOf(e.getMessage())), e);
     }
     throw e;
+  }
+
+  /** An answer cut short in its headers: the connection broke, worth another try. */
+  static boolean garbled(Throwable e) {
+    return e instanceof SdkClientException && e.getMessage() != null
+        && e.getMessage().contains("Unable to unmarshall response");
   }
 
   static StorageException noCredentials(Throwable cause) {

@@ -108,7 +108,7 @@ public final class S3ObjectStore implements ObjectStore {
         .overrideConfiguration(o -> o
             .defaultProfileFile(config.profileFile())
             .defaultProfileName(config.profileName())
-            .retryStrategy(r -> r.maxAttempts(7)));
+            .retryStrategy(r -> r.maxAttempts(7).retryOnException(S3Errors::garbled)));
     if (endpoint != null) {
       builder.endpointOverride(endpoint).forcePathStyle(true);
     }
