@@ -217,6 +217,7 @@ public final class BackupRun {
           failedPaths.add(e.path());
         } else {
           vanished++;
+          problems.warn(e.path() + ": vanished during the backup; not in this snapshot");
         }
       }
       for (Future<?> m : markerJobs) {

@@ -145,6 +145,31 @@ class KilledRunIT {
   }
 
   @Test
+  void killedEarlyWhileScanningLeavesThePreviousSnapshotRestorable() throws Exception {
+    Path tree = tree(3000, "one");
+    String bucket = "killed-mid-scan";
+    CliRunner cli = cli();
+    assertEquals(0, cli.run(bucket, tree.toString()).exitCode());
+    Files.writeString(tree.resolve("d1/f1.txt"), "two");
+    try (CountingProxy proxy = new CountingProxy(server.endpoint()); TestS3 s3 = new TestS3(server)) {
+      String before = latestSnapshot(s3, bucket);
+      Process p = startBackup(proxy, bucket, tree);
+      // Once the snapshots are listed the run scans the tree; kill it then.
+      await(() -> proxy.requests().stream().anyMatch(q -> q.contains("list-type=2")) || !p.isAlive(),
+          "the run to start scanning");
+      p.destroyForcibly();
+      p.waitFor();
+      assertEquals(before, latestSnapshot(s3, bucket));
+      Path old = tmp.resolve("old");
+      assertEquals(0, cli.run("restore", bucket, old.toString()).exitCode());
+      assertEquals("one 1", Files.readString(old.resolve("d1/f1.txt")));
+      Result rerun = cli.run(bucket, tree.toString(), "--json");
+      assertEquals(0, rerun.exitCode(), rerun.toString());
+      assertEquals(1L, json(rerun).get("filesUploaded"));
+    }
+  }
+
+  @Test
   void killedMidMultipartLeavesNoUploadBehindAfterTheRerun() throws Exception {
     Path tree = Files.createDirectories(tmp.resolve("tree"));
     byte[] big = new byte[16 << 20];

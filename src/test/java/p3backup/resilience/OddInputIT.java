@@ -167,6 +167,48 @@ class OddInputIT {
   }
 
   @Test
+  void anUntrustedTlsCertificateFailsTheRunInsteadOfBeingIgnored() throws Exception {
+    Path store = tmp.resolve("keystore.p12");
+    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-genkeypair", "-alias", "s", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1",
+        "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
+        "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+    keytool.getInputStream().readAllBytes();
+    assertEquals(0, keytool.waitFor());
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(store)) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+    kmf.init(ks, "changeit".toCharArray());
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), null, null);
+    com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(ctx));
+    int[] served = {0};
+    https.createContext("/", x -> {
+      served[0]++;
+      x.sendResponseHeaders(200, -1);
+      x.close();
+    });
+    https.start();
+    try {
+      Path tree = Files.createDirectories(tmp.resolve("tree"));
+      Files.writeString(tree.resolve("a.txt"), "a");
+      Result r = new CliRunner(Files.createDirectories(tmp.resolve("home")))
+          .env("AWS_ACCESS_KEY_ID", "k").env("AWS_SECRET_ACCESS_KEY", "s")
+          .run("tls-bucket", tree.toString(), "--endpoint-url",
+              "https://127.0.0.1:" + https.getAddress().getPort());
+      assertEquals(1, r.exitCode(), r.toString());
+      assertTrue(r.err().contains("TLS certificate"), r.err());
+      assertEquals(0, served[0], "no request got through the untrusted connection");
+    } finally {
+      https.stop(0);
+    }
+  }
+
+  @Test
   void anEndpointIsNeverPlainHttpUnlessGiven() throws IOException {
     // Without --endpoint-url, p3backup talks to AWS over HTTPS; an http:// URL only as given.
     Result r = new CliRunner(Files.createDirectories(tmp.resolve("home")))

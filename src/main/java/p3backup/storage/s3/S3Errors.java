@@ -56,6 +56,14 @@ final class S3Errors {
     if (e instanceof SdkClientException || e instanceof UncheckedIOException) {
       Throwable root = rootCause(e);
       String where = endpoint == null ? "S3" : endpoint;
+      if (root instanceof javax.net.ssl.SSLException || root instanceof java.security.cert.CertificateException
+          || root instanceof java.security.cert.CertPathValidatorException
+          || root.getClass().getName().endsWith("SunCertPathBuilderException")) {
+        return new StorageException(Kind.NETWORK, what + ": the TLS certificate of " + where
+            + " is not trusted (" + root.getMessage() + "): p3backup never turns certificate"
+            + " checks off; add the server's CA to the Java trust store, or use http:// for a"
+            + " server on this machine", e);
+      }
       if (root instanceof ConnectException) {
         return new StorageException(Kind.NETWORK, what + ": cannot connect to " + where
             + " (" + root.getMessage() + "): check --endpoint-url and that the server is running", e);
