@@ -29,6 +29,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeParams;
+import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
+import software.amazon.awssdk.http.auth.spi.scheme.AuthSchemeOption;
 import software.amazon.awssdk.services.s3.model.AbortIncompleteMultipartUpload;
 import software.amazon.awssdk.services.s3.model.BucketLifecycleConfiguration;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
@@ -105,6 +109,9 @@ public final class S3ObjectStore implements ObjectStore {
         .addPlugin(LegacyMd5Plugin.create())
         // No aws-chunked bodies: every body is in memory with its length and digest.
         .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
+        // Bodies are not hashed a second time for the signature: the server checks each upload
+        // against the SHA-256 or MD5 it carries (as over HTTPS, where this is the SDK's default).
+        .authSchemeProvider(S3ObjectStore::unsignedPayload)
         .overrideConfiguration(o -> o
             .defaultProfileFile(config.profileFile())
             .defaultProfileName(config.profileName())
@@ -113,6 +120,13 @@ public final class S3ObjectStore implements ObjectStore {
       builder.endpointOverride(endpoint).forcePathStyle(true);
     }
     return new S3ObjectStore(builder.build(), region, endpoint);
+  }
+
+  private static List<AuthSchemeOption> unsignedPayload(S3AuthSchemeParams params) {
+    return S3AuthSchemeProvider.defaultProvider().resolveAuthScheme(params).stream()
+        .map(o -> o.toBuilder()
+            .putSignerProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false).build())
+        .toList();
   }
 
   private <T> T call(String what, Supplier<T> request) {
