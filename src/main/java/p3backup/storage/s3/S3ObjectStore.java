@@ -62,9 +62,12 @@ public final class S3ObjectStore implements ObjectStore {
   private final String region;
   private final String endpointText;
   private final boolean customEndpoint;
+  private final URI endpoint;
+  private volatile boolean probed;
 
   private S3ObjectStore(S3Client s3, String region, URI endpoint) {
     this.s3 = s3;
+    this.endpoint = endpoint;
     this.region = region;
     this.endpointText = endpoint == null ? "S3 in " + region : endpoint.toString();
     this.customEndpoint = endpoint != null;
@@ -115,7 +118,7 @@ public final class S3ObjectStore implements ObjectStore {
         .overrideConfiguration(o -> o
             .defaultProfileFile(config.profileFile())
             .defaultProfileName(config.profileName())
-            .retryStrategy(r -> r.maxAttempts(7).retryOnException(S3Errors::garbled)));
+            .retryStrategy(r -> r.maxAttempts(10).retryOnException(S3Errors::garbled)));
     if (endpoint != null) {
       builder.endpointOverride(endpoint).forcePathStyle(true);
     }
@@ -137,8 +140,30 @@ public final class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * A server given with --endpoint-url that refuses connections is a mistake to report at once,
+   * not a fault to retry for half a minute.
+   */
+  private void reachable() {
+    if (endpoint == null || probed) {
+      return;
+    }
+    probed = true;
+    int port = endpoint.getPort() > 0 ? endpoint.getPort()
+        : "https".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80;
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress(endpoint.getHost(), port), 5000);
+    } catch (java.net.ConnectException e) {
+      throw new StorageException(Kind.NETWORK, "cannot connect to " + endpointText + " ("
+          + e.getMessage() + "): check --endpoint-url and that the server is running", e);
+    } catch (java.io.IOException e) {
+      // anything else is left to the requests and their retries
+    }
+  }
+
   @Override
   public BucketState bucketState(String bucket) {
+    reachable();
     try {
       s3.headBucket(b -> b.bucket(bucket));
       return BucketState.EXISTS;
@@ -207,6 +232,7 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public List<BucketInfo> listBuckets() {
+    reachable();
     return call("list buckets", () -> s3.listBuckets().buckets().stream()
         .map(b -> new BucketInfo(b.name(), b.creationDate()))
         .toList());
