@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import p3backup.backup.BackupOptions;
 import p3backup.backup.BackupResult;
 import p3backup.backup.BackupRun;
@@ -20,9 +19,6 @@ import p3backup.paths.Target;
 import p3backup.scan.ExcludeRules;
 import p3backup.storage.ObjectStore;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,16 +28,14 @@ import picocli.CommandLine.Parameters;
         + " changed since the last snapshot.",
         "TARGET is bucket, bucket/prefix or s3://bucket/prefix; with none, or 'default', a new"
             + " bucket p3backup-MM-dd-yy-HHmmss is created."})
-public final class BackupCommand implements Callable<Integer> {
+public final class BackupCommand extends BaseCommand {
   static final Set<String> STORAGE_CLASSES = Set.of("STANDARD", "REDUCED_REDUNDANCY",
       "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE",
       "GLACIER_IR", "OUTPOSTS", "SNOW", "EXPRESS_ONEZONE");
   private static final long MIN_PART = 5L << 20;
   private static final long MAX_PART = 5L << 30;
 
-  @Spec CommandSpec spec;
 
-  @Mixin GlobalOptions global;
 
   @Parameters(arity = "0..2", paramLabel = "TARGET DIR",
       description = "Where to (bucket[/prefix] or 'default') and what to back up.")
@@ -83,27 +77,17 @@ public final class BackupCommand implements Callable<Integer> {
   @Option(names = "--no-versioning", description = "Do not turn on versioning in a bucket this run creates.")
   boolean noVersioning;
 
-  private final Environment env;
-
   BackupCommand(Environment env) {
-    this.env = env;
+    super(env);
   }
 
   @Override
-  public Integer call() {
-    long start = System.nanoTime();
-    try (Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(),
-        global, env.terminal())) {
-      return Commands.guard("backup", output, start, () -> run(output, start));
-    }
-  }
-
-  private int run(Output output, long start) throws IOException, InterruptedException {
+  int run(Output output, long start) throws IOException, InterruptedException {
     BackupOptions options = options();
     try (ObjectStore store = Wiring.store(global, env, Math.max(16, jobs * 2))) {
       BackupResult r = new BackupRun(store, options, env.clock(), output).run();
       int code = r.problems().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
-      long ms = (System.nanoTime() - start) / 1_000_000;
+      long ms = millisSince(start);
       if (output.json()) {
         output.out().println(json(r, ms, code, dryRun));
         output.out().flush();

@@ -7,53 +7,39 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import p3backup.json.JsonWriter;
 import p3backup.paths.BucketNames;
 import p3backup.storage.BucketInfo;
 import p3backup.storage.ObjectStore;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code p3backup buckets}: the account's p3backup-* buckets with the time each name encodes. */
 @Command(name = "buckets", description = "List the account's p3backup-* buckets with the time each name encodes, oldest first.")
-public final class BucketsCommand implements Callable<Integer> {
+public final class BucketsCommand extends BaseCommand {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-  @Spec CommandSpec spec;
 
-  @Mixin GlobalOptions global;
-
-  private final Environment env;
 
   BucketsCommand(Environment env) {
-    this.env = env;
+    super(env);
   }
 
   record Row(String name, LocalDateTime time) {}
 
   @Override
-  public Integer call() {
-    long start = System.nanoTime();
-    try (Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(),
-        global, env.terminal())) {
-      return Commands.guard("buckets", output, start, () -> {
-        Wiring.endpoint(global);
-        try (ObjectStore store = Wiring.store(global, env, 4)) {
-          List<Row> rows = new ArrayList<>();
-          for (BucketInfo b : store.listBuckets()) {
-            if (b.name().startsWith("p3backup-")) {
-              rows.add(new Row(b.name(), BucketNames.parseDefaultName(b.name()).orElse(null)));
-            }
-          }
-          rows.sort(Comparator.comparing(Row::time, Comparator.nullsLast(Comparator.naturalOrder()))
-              .thenComparing(Row::name));
-          print(output, rows, (System.nanoTime() - start) / 1_000_000);
-          return ExitCodes.OK;
+  int run(Output output, long start) {
+    Wiring.endpoint(global);
+    try (ObjectStore store = Wiring.store(global, env, 4)) {
+      List<Row> rows = new ArrayList<>();
+      for (BucketInfo b : store.listBuckets()) {
+        if (b.name().startsWith("p3backup-")) {
+          rows.add(new Row(b.name(), BucketNames.parseDefaultName(b.name()).orElse(null)));
         }
-      });
+      }
+      rows.sort(Comparator.comparing(Row::time, Comparator.nullsLast(Comparator.naturalOrder()))
+          .thenComparing(Row::name));
+      print(output, rows, millisSince(start));
+      return ExitCodes.OK;
     }
   }
 

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import p3backup.json.JsonWriter;
 import p3backup.paths.Target;
 import p3backup.restore.RestoreOptions;
@@ -16,23 +15,18 @@ import p3backup.restore.Restorer;
 import p3backup.scan.ExcludeRules;
 import p3backup.storage.ObjectStore;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code p3backup restore TARGET DEST}: write a snapshot back to disk, byte for byte. */
 @Command(name = "restore", sortOptions = false,
     description = {"Restore the latest snapshot of TARGET (or --snapshot ID) into DEST, creating"
         + " it. Identical files are skipped; differing ones are replaced only with --overwrite.",
         "Nothing is ever written outside DEST."})
-public final class RestoreCommand implements Callable<Integer> {
+public final class RestoreCommand extends BaseCommand {
   private static final long PART = 16L << 20;
 
-  @Spec CommandSpec spec;
 
-  @Mixin GlobalOptions global;
 
   @Parameters(index = "0", paramLabel = "TARGET", description = "bucket, bucket/prefix or s3://bucket/prefix")
   String target;
@@ -52,22 +46,12 @@ public final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--jobs", paramLabel = "N", description = "Parallel downloads (default: ${DEFAULT-VALUE}).")
   int jobs = 16;
 
-  private final Environment env;
-
   RestoreCommand(Environment env) {
-    this.env = env;
+    super(env);
   }
 
   @Override
-  public Integer call() {
-    long start = System.nanoTime();
-    try (Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(),
-        global, env.terminal())) {
-      return Commands.guard("restore", output, start, () -> run(output, start));
-    }
-  }
-
-  private int run(Output output, long start) throws IOException, InterruptedException {
+  int run(Output output, long start) throws IOException, InterruptedException {
     Targets.jobs(jobs);
     Wiring.endpoint(global);
     Target t = Targets.parse(target);
@@ -91,7 +75,7 @@ public final class RestoreCommand implements Callable<Integer> {
         throw new UsageException(e.getMessage());
       }
       int code = r.problems().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
-      long ms = (System.nanoTime() - start) / 1_000_000;
+      long ms = millisSince(start);
       if (output.json()) {
         StringWriter s = new StringWriter();
         JsonWriter w = new JsonWriter(s);

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import p3backup.json.JsonWriter;
 import p3backup.paths.Target;
 import p3backup.snapshot.SnapshotRef;
@@ -16,54 +15,41 @@ import p3backup.storage.BucketState;
 import p3backup.storage.ObjectStore;
 import p3backup.storage.StorageException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code p3backup snapshots TARGET}: the backup runs recorded under TARGET, newest last. */
 @Command(name = "snapshots", description = "List the snapshots under TARGET: id, time, files, bytes; newest last.")
-public final class SnapshotsCommand implements Callable<Integer> {
+public final class SnapshotsCommand extends BaseCommand {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-  @Spec CommandSpec spec;
 
-  @Mixin GlobalOptions global;
 
   @Parameters(index = "0", paramLabel = "TARGET", description = "bucket, bucket/prefix or s3://bucket/prefix")
   String target;
 
-  private final Environment env;
-
   SnapshotsCommand(Environment env) {
-    this.env = env;
+    super(env);
   }
 
   /** One snapshot as listed. */
   record Row(SnapshotRef ref, long files, long bytes) {}
 
   @Override
-  public Integer call() {
-    long start = System.nanoTime();
-    try (Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(),
-        global, env.terminal())) {
-      return Commands.guard("snapshots", output, start, () -> {
-        Wiring.endpoint(global);
-        Target t = Targets.parse(target);
-        try (ObjectStore store = Wiring.store(global, env, 16)) {
-          if (store.bucketState(t.bucket()) == BucketState.MISSING) {
-            throw new StorageException(StorageException.Kind.NO_SUCH_BUCKET, "bucket " + t.bucket()
-                + " does not exist: check the name, --region and --profile", null);
-          }
-          List<Row> rows = new ArrayList<>();
-          for (SnapshotRef ref : new SnapshotStore(store, t.bucket(), t.keyPrefix()).list()) {
-            Map<String, String> meta = store.head(t.bucket(), ref.key());
-            rows.add(new Row(ref, number(meta.get("files")), number(meta.get("bytes"))));
-          }
-          print(output, t, rows, (System.nanoTime() - start) / 1_000_000);
-          return ExitCodes.OK;
-        }
-      });
+  int run(Output output, long start) {
+    Wiring.endpoint(global);
+    Target t = Targets.parse(target);
+    try (ObjectStore store = Wiring.store(global, env, 16)) {
+      if (store.bucketState(t.bucket()) == BucketState.MISSING) {
+        throw new StorageException(StorageException.Kind.NO_SUCH_BUCKET, "bucket " + t.bucket()
+            + " does not exist: check the name, --region and --profile", null);
+      }
+      List<Row> rows = new ArrayList<>();
+      for (SnapshotRef ref : new SnapshotStore(store, t.bucket(), t.keyPrefix()).list()) {
+        Map<String, String> meta = store.head(t.bucket(), ref.key());
+        rows.add(new Row(ref, number(meta.get("files")), number(meta.get("bytes"))));
+      }
+      print(output, t, rows, millisSince(start));
+      return ExitCodes.OK;
     }
   }
 

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import p3backup.json.JsonWriter;
 import p3backup.paths.Target;
 import p3backup.storage.ObjectStore;
@@ -14,21 +13,16 @@ import p3backup.verify.VerifyOptions;
 import p3backup.verify.VerifyResult;
 import p3backup.verify.Verifier;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code p3backup verify TARGET [DIR]}: check a snapshot against the bucket (and a tree). */
 @Command(name = "verify", sortOptions = false,
     description = {"Check that every file of the latest snapshot of TARGET is in the bucket with"
         + " its recorded size (--read-data: and SHA-256). With DIR, also list what differs"
         + " between DIR and the snapshot. Exit 0 only when nothing is wrong."})
-public final class VerifyCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+public final class VerifyCommand extends BaseCommand {
 
-  @Mixin GlobalOptions global;
 
   @Parameters(index = "0", paramLabel = "TARGET", description = "bucket, bucket/prefix or s3://bucket/prefix")
   String target;
@@ -45,22 +39,12 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--jobs", paramLabel = "N", description = "Parallel downloads with --read-data (default: ${DEFAULT-VALUE}).")
   int jobs = 16;
 
-  private final Environment env;
-
   VerifyCommand(Environment env) {
-    this.env = env;
+    super(env);
   }
 
   @Override
-  public Integer call() {
-    long start = System.nanoTime();
-    try (Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(),
-        global, env.terminal())) {
-      return Commands.guard("verify", output, start, () -> run(output, start));
-    }
-  }
-
-  private int run(Output output, long start) throws IOException, InterruptedException {
+  int run(Output output, long start) throws IOException, InterruptedException {
     Targets.jobs(jobs);
     Wiring.endpoint(global);
     Target t = Targets.parse(target);
@@ -82,7 +66,7 @@ public final class VerifyCommand implements Callable<Integer> {
         throw new UsageException(e.getMessage());
       }
       int code = r.clean() ? ExitCodes.OK : ExitCodes.FAILED;
-      long ms = (System.nanoTime() - start) / 1_000_000;
+      long ms = millisSince(start);
       if (output.json()) {
         StringWriter s = new StringWriter();
         JsonWriter w = new JsonWriter(s);

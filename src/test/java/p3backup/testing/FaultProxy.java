@@ -1,7 +1,6 @@
 package p3backup.testing;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -99,7 +98,7 @@ public final class FaultProxy implements AutoCloseable {
     try (client; InputStream in = new BufferedInputStream(client.getInputStream());
         OutputStream out = client.getOutputStream()) {
       while (true) {
-        byte[] head = readHead(in);
+        byte[] head = HttpHeads.read(in);
         if (head == null) {
           return;
         }
@@ -195,21 +194,6 @@ public final class FaultProxy implements AutoCloseable {
     out.write(head.getBytes(StandardCharsets.ISO_8859_1));
     out.write(xml);
     out.flush();
-  }
-
-  private static byte[] readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    int state = 0;
-    while (state < 4) {
-      int c = in.read();
-      if (c < 0) {
-        return null;
-      }
-      b.write(c);
-      state = (c == '\r' && (state == 0 || state == 2)) ? state + 1
-          : (c == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
-    }
-    return b.toByteArray();
   }
 
   @Override
