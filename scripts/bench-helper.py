@@ -1,0 +1,365 @@
+#!/usr/bin/env python3
+"""Helper for scripts/bench: data sets, edits, S3Proxy metrics and the Markdown report.
+
+  bench-helper.py gen DIR FILES SIZE DIRS SEED    deterministic data set (DIRS 0: flat)
+  bench-helper.py pick DIR COUNT OFFSET           COUNT relative paths spread over DIR
+  bench-helper.py rewrite DIR LIST SEED           new content, same size, for each listed file
+  bench-helper.py scrape URL OUT                  S3Proxy /metrics -> "operation<TAB>count"
+  bench-helper.py delta BEFORE AFTER              "total<TAB>Op=n Op:404=n ..."
+  bench-helper.py json-field FILE FIELD           a field of p3backup's --json summary
+  bench-helper.py restic-changed FILE             "N" from restic's "Files: x new, N changed"
+  bench-helper.py report RESULTS.tsv META.env     the Markdown report on stdout
+
+Standard library only; the data depend on SEED alone (random.Random is stable across
+Python versions for randbytes).
+"""
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import urllib.request
+
+CHUNK = 8 << 20
+
+
+def rng_for(seed, name):
+    return random.Random(f"{seed}/{name}")
+
+
+def write_random(path, size, rng):
+    with open(path, "wb") as f:
+        left = size
+        while left > 0:
+            n = min(CHUNK, left)
+            f.write(rng.randbytes(n))
+            left -= n
+
+
+def cmd_gen(root, files, size, dirs, seed):
+    files, size, dirs = int(files), int(size), int(dirs)
+    os.makedirs(root, exist_ok=True)
+    for i in range(files):
+        if dirs > 0:
+            sub = os.path.join(root, f"dir-{i % dirs:04d}")
+            os.makedirs(sub, exist_ok=True)
+            path = os.path.join(sub, f"file-{i:06d}.dat")
+        else:
+            path = os.path.join(root, f"big-{i:02d}.dat")
+        write_random(path, size, rng_for(seed, os.path.relpath(path, root)))
+
+
+def all_files(root):
+    out = []
+    for d, _, names in os.walk(root):
+        for n in names:
+            out.append(os.path.relpath(os.path.join(d, n), root))
+    return sorted(out)
+
+
+def cmd_pick(root, count, offset):
+    files = all_files(root)
+    count, offset = int(count), int(offset)
+    step = max(1, len(files) // count)
+    picked = [files[(i * step + offset) % len(files)] for i in range(count)]
+    for p in picked:
+        print(p)
+
+
+def cmd_rewrite(root, listfile, seed):
+    with open(listfile, encoding="utf-8") as f:
+        rels = [line.rstrip("\n") for line in f if line.strip()]
+    for rel in rels:
+        path = os.path.join(root, rel)
+        size = os.path.getsize(path)
+        rng = rng_for(seed, rel)
+        with open(path, "r+b") as f:  # same inode, as an editor writing in place would
+            f.write(rng.randbytes(size))
+            f.truncate(size)
+
+
+LABEL_RE = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
+
+
+def cmd_scrape(url, out):
+    with urllib.request.urlopen(url, timeout=30) as r:
+        text = r.read().decode("utf-8")
+    counts = {}
+    for line in text.splitlines():
+        if not line.startswith("http_server_request_duration_seconds_count{"):
+            continue
+        labels_part, _, value = line.rpartition("} ")
+        labels = dict(LABEL_RE.findall(labels_part))
+        op = labels.get("s3_operation", labels.get("http_request_method", "?"))
+        status = labels.get("http_response_status_code", "")
+        key = op if status.startswith("2") or not status else f"{op}:{status}"
+        counts[key] = counts.get(key, 0) + int(float(value))
+    with open(out, "w", encoding="utf-8") as f:
+        for k in sorted(counts):
+            f.write(f"{k}\t{counts[k]}\n")
+
+
+def read_counts(path):
+    counts = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            k, v = line.rstrip("\n").split("\t")
+            counts[k] = int(v)
+    return counts
+
+
+def cmd_delta(before, after):
+    b, a = read_counts(before), read_counts(after)
+    diff = {k: a.get(k, 0) - b.get(k, 0) for k in set(a) | set(b)}
+    diff = {k: v for k, v in diff.items() if v}
+    total = sum(diff.values())
+    mix = " ".join(f"{k}={v}" for k, v in sorted(diff.items(), key=lambda kv: (-kv[1], kv[0])))
+    print(f"{total}\t{mix or '-'}")
+
+
+def cmd_json_field(path, field):
+    try:
+        with open(path, encoding="utf-8") as f:
+            print(json.load(f).get(field, ""))
+    except (OSError, ValueError):
+        print("")
+
+
+def cmd_restic_changed(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        m = re.search(r"Files:\s+(\d+) new,\s+(\d+) changed", f.read())
+    print(m.group(2) if m else "")
+
+
+# ---------------------------------------------------------------- report
+
+SCENARIOS = ["startup", "a", "b", "c", "d", "d2", "e", "f-a", "f-b", "g", "g-c"]
+PLAIN_PEERS = ["aws", "rclone"]
+
+
+def fnum(x, digits=None):
+    if x is None:
+        return "–"
+    if digits is None:
+        digits = 2 if x < 10 else 1 if x < 100 else 0
+    return f"{x:.{digits}f}"
+
+
+def load_meta(path):
+    meta = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if "=" in line:
+                k, _, v = line.rstrip("\n").partition("=")
+                meta[k] = v
+    return meta
+
+
+def load_rows(path):
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        for line in f:
+            rows.append(dict(zip(header, line.rstrip("\n").split("\t"))))
+    return rows
+
+
+class Cell:
+    """The runs of one tool in one scenario."""
+
+    def __init__(self, runs):
+        self.runs = runs
+        ok = [r for r in runs if r["rc"] == "0"]
+        self.ok = ok
+        self.failed = [r for r in runs if r["rc"] not in ("0", "na")]
+        self.na = all(r["rc"] == "na" for r in runs)
+        self.note = "; ".join(sorted({r["note"] for r in runs if r["note"]}))
+
+        def med(key, fn=float):
+            vals = [fn(r[key]) for r in ok if r[key] not in ("", "-")]
+            return statistics.median(vals) if vals else None
+
+        self.wall = med("wall")
+        walls = [float(r["wall"]) for r in ok]
+        self.wall_min = min(walls) if walls else None
+        self.wall_max = max(walls) if walls else None
+        cpus = [float(r["user"]) + float(r["sys"]) for r in ok]
+        self.cpu = statistics.median(cpus) if cpus else None
+        self.rss = med("rss_kib")
+        self.requests = med("requests")
+        caught = sorted({r["caught"] for r in runs if r["caught"]})
+        self.caught = ", ".join(caught)
+        self.mix = ok[-1]["mix"] if ok else "-"
+
+
+def cmd_report(results, metapath):
+    meta = load_meta(metapath)
+    rows = load_rows(results)
+    tools = meta.get("tools", "p3backup,aws,rclone,restic").split(",")
+    cells = {}
+    for s in SCENARIOS:
+        for t in tools:
+            runs = [r for r in rows if r["scenario"] == s and r["tool"] == t]
+            if runs:
+                cells[(s, t)] = Cell(runs)
+    out = []
+    w = out.append
+    w(f"# p3backup benchmark — {meta.get('date', '')}")
+    w("")
+    w(f"- Machine: {meta.get('machine', '')}")
+    w(f"- Repetitions: {meta.get('reps')} per tool and scenario, tools alternating within each "
+      f"repetition; figures are medians, with min–max of wall time."
+      + (" **--small: every data set scaled down 10×.**" if meta.get("small") == "1" else ""))
+    w(f"- Load average: {meta.get('load', '')}; whole run {meta.get('elapsed', '')}")
+    w(f"- Server: {meta.get('server', '')}")
+    w(f"- Tools: {meta.get('versions', '')}")
+    w(f"- p3backup: {meta.get('p3backup', '')}")
+    w("- Requests: HTTP requests S3Proxy counted during the run (its Prometheus metrics, "
+      "`http_server_request_duration_seconds_count`), setup and checks excluded.")
+    w("- CPU: client user+sys seconds; RSS: client peak resident set (GNU time `%M`).")
+    w("")
+    w("| scenario | tool | wall s (median) | wall min–max | CPU s | peak RSS MiB | requests | edits caught | notes |")
+    w("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+    for s in SCENARIOS:
+        for t in tools:
+            c = cells.get((s, t))
+            if c is None:
+                continue
+            label = meta.get(f"label.{s}", s)
+            if c.na:
+                w(f"| {label} | {t} | n/a | | | | | | {c.note or 'not available'} |")
+                continue
+            notes = c.note
+            if c.failed:
+                rcs = ",".join(sorted({r["rc"] for r in c.failed}))
+                notes = (f"**{len(c.failed)} of {len(c.runs)} runs failed (exit {rcs})**; " + notes).rstrip("; ")
+            rng = f"{fnum(c.wall_min)}–{fnum(c.wall_max)}" if c.wall is not None else "–"
+            rss = fnum(c.rss / 1024, 0) if c.rss is not None else "–"
+            req = f"{c.requests:,.0f}" if c.requests is not None else "–"
+            w(f"| {label} | {t} | {fnum(c.wall)} | {rng} | {fnum(c.cpu)} | {rss} | {req} | {c.caught} | {notes} |")
+    w("")
+
+    # Ratios and targets.
+    def wall(s, t):
+        c = cells.get((s, t))
+        return c.wall if c else None
+
+    def best(s, peers):
+        cand = [(wall(s, p), p) for p in peers if p in tools and wall(s, p) is not None]
+        return min(cand) if cand else (None, None)
+
+    w("## p3backup against the peers (median wall time ratios)")
+    w("")
+    w("| scenario | p3backup s | best plain-object peer | ratio | restic s | ratio to restic |")
+    w("| --- | ---: | --- | ---: | ---: | ---: |")
+    for s in SCENARIOS[1:]:
+        p3 = wall(s, "p3backup")
+        bw, bp = best(s, PLAIN_PEERS)
+        rw = wall(s, "restic")
+        if p3 is None and bw is None and rw is None:
+            continue
+        ratio = f"{p3 / bw:.2f}×" if p3 is not None and bw else "–"
+        rratio = f"{p3 / rw:.2f}×" if p3 is not None and rw else "–"
+        peer = f"{bp} {fnum(bw)} s" if bp else "–"
+        w(f"| {meta.get(f'label.{s}', s)} | {fnum(p3)} | {peer} | {ratio} | {fnum(rw)} | {rratio} |")
+    w("")
+
+    w("## Targets (issue 5)")
+    w("")
+    w("| target | measured | met |")
+    w("| --- | --- | --- |")
+
+    def cell(s, t="p3backup"):
+        return cells.get((s, t))
+
+    def verdict(ok):
+        return "–" if ok is None else ("yes" if ok else "**no**")
+
+    def ratio_target(s, limit, peers, what):
+        p3 = wall(s, "p3backup")
+        bw, bp = best(s, peers)
+        if p3 is None or bw is None:
+            w(f"| ({s}) {what} ≤ {limit}× | – | – |")
+            return
+        r = p3 / bw
+        w(f"| ({s}) {what} ≤ {limit}× | {r:.2f}× ({fnum(p3)} s vs {bp} {fnum(bw)} s) | {verdict(r <= limit)} |")
+
+    nfiles = {"a": int(meta.get("a.files", "0")), "g": int(meta.get("g.files", "0"))}
+    edits = int(meta.get("edits", "0"))
+    ratio_target("a", 0.65, PLAIN_PEERS, "wall vs best plain peer")
+    c = cell("a")
+    if c and c.requests is not None:
+        w(f"| (a) requests ≤ files + 10 ({nfiles['a']:,} + 10) | {c.requests:,.0f} ({c.mix}) | "
+          f"{verdict(c.requests <= nfiles['a'] + 10)} |")
+    ratio_target("b", 0.6, PLAIN_PEERS, "wall vs best plain peer")
+    c = cell("b")
+    bw, bp = best("b", PLAIN_PEERS)
+    if c and c.cpu is not None and bp:
+        pc = cells[("b", bp)].cpu
+        w(f"| (b) CPU ≤ best peer's ({bp}) | {fnum(c.cpu)} s vs {fnum(pc)} s | {verdict(pc is not None and c.cpu <= pc)} |")
+    if c and c.rss is not None:
+        w(f"| (b) peak RSS < 512 MiB | {c.rss / 1024:.0f} MiB | {verdict(c.rss < 512 * 1024)} |")
+    ratio_target("c", 1.0, ["restic"], "wall vs restic")
+    c = cell("c")
+    if c and c.requests is not None:
+        w(f"| (c) requests ≤ 5 | {c.requests:,.0f} ({c.mix}) | {verdict(c.requests <= 5)} |")
+    for s in ("d", "d2"):
+        c = cell(s)
+        if c:
+            ups = sorted({r["note"] for r in c.runs if r["note"]})
+            exact = all(r["note"] == f"uploaded {edits}" for r in c.ok) and bool(c.ok)
+            w(f"| ({s}) exactly the {edits} changed files uploaded | {', '.join(ups) or '–'}; caught {c.caught or '–'} | {verdict(exact)} |")
+        ratio_target(s, 1.2, ["restic"], "wall vs restic")
+    ratio_target("e", 0.8, PLAIN_PEERS, "wall vs best plain peer")
+    for s in ("f-a", "f-b"):
+        if cell(s) and cell(s).na:
+            w(f"| ({s}) restore ≤ 1.0× fastest peer | p3backup restore not available | – |")
+        else:
+            ratio_target(s, 1.0, PLAIN_PEERS + ["restic"], "restore vs fastest peer")
+    c, base = cell("g"), cell("startup")
+    if c and c.rss is not None and base and base.rss is not None and nfiles["g"]:
+        per = (c.rss - base.rss) * 1024 / nfiles["g"]
+        w(f"| (g) peak RSS ≤ 1 KiB per file above the JVM baseline | {per:.0f} B per file "
+          f"({c.rss / 1024:.0f} MiB vs `--version` {base.rss / 1024:.0f} MiB) | {verdict(per <= 1024)} |")
+    c = cell("g-c")
+    if c and c.wall is not None:
+        w(f"| (g) no-change rerun ≤ 3 s | {fnum(c.wall)} s | {verdict(c.wall <= 3)} |")
+    base = cell("startup")
+    if base and base.wall is not None:
+        w(f"| JVM start-up (`p3backup --version`) | {fnum(base.wall)} s wall, {fnum(base.cpu)} s CPU, "
+          f"{base.rss / 1024:.0f} MiB | (information) |")
+    w("")
+
+    w("## Requests by operation (last successful run of each)")
+    w("")
+    w("| scenario | tool | requests by S3 operation (`:status` when not 2xx) |")
+    w("| --- | --- | --- |")
+    for s in SCENARIOS[1:]:
+        for t in tools:
+            c = cells.get((s, t))
+            if c and c.ok:
+                w(f"| {meta.get(f'label.{s}', s)} | {t} | {c.mix} |")
+    w("")
+    print("\n".join(out))
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    cmd, args = argv[1], argv[2:]
+    table = {
+        "gen": cmd_gen, "pick": cmd_pick, "rewrite": cmd_rewrite, "scrape": cmd_scrape,
+        "delta": cmd_delta, "json-field": cmd_json_field, "restic-changed": cmd_restic_changed,
+        "report": cmd_report,
+    }
+    if cmd not in table:
+        print(__doc__, file=sys.stderr)
+        return 2
+    table[cmd](*args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
