@@ -19,6 +19,7 @@ import p3backup.paths.Target;
 import p3backup.scan.ExcludeRules;
 import p3backup.storage.ObjectStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -56,8 +57,7 @@ public final class BackupCommand extends BaseCommand {
   @Option(names = "--checksum", description = "Hash every file instead of trusting size and times.")
   boolean checksum;
 
-  @Option(names = "--jobs", paramLabel = "N", description = "Parallel transfers (default: ${DEFAULT-VALUE}).")
-  int jobs = 16;
+  @Mixin JobsOption jobs;
 
   @Option(names = "--part-size", paramLabel = "SIZE", description = "Multipart part size (default: ${DEFAULT-VALUE}).")
   String partSize = "8MiB";
@@ -84,7 +84,7 @@ public final class BackupCommand extends BaseCommand {
   @Override
   int run(Output output, long start) throws IOException, InterruptedException {
     BackupOptions options = options();
-    try (ObjectStore store = Wiring.store(global, env, Math.max(16, jobs * 2))) {
+    try (ObjectStore store = Wiring.store(global, env, jobs.connections())) {
       BackupResult r = new BackupRun(store, options, env.clock(), output).run();
       int code = r.problems().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
       long ms = millisSince(start);
@@ -103,9 +103,7 @@ public final class BackupCommand extends BaseCommand {
     if (positionals.size() > 2) {
       throw new UsageException("too many arguments: give TARGET and DIR at most");
     }
-    if (jobs < 1 || jobs > 256) {
-      throw new UsageException("invalid --jobs " + jobs + ": give a number from 1 to 256");
-    }
+    int jobCount = jobs.value();
     long part = Sizes.parse(partSize);
     if (part < MIN_PART || part > MAX_PART) {
       throw new UsageException("invalid --part-size " + partSize + ": S3 takes parts from 5 MiB to 5 GiB");
@@ -167,7 +165,7 @@ public final class BackupCommand extends BaseCommand {
       throw new UsageException(e.getMessage());
     }
     return new BackupOptions(target.bucket(), target.keyPrefix(), dir.toRealPath(), rules,
-        followSymlinks, checksum, delete, dryRun, jobs, part, klass, sseValue, sseKmsKeyId,
+        followSymlinks, checksum, delete, dryRun, jobCount, part, klass, sseValue, sseKmsKeyId,
         !noVersioning);
   }
 

@@ -15,6 +15,7 @@ import p3backup.restore.Restorer;
 import p3backup.scan.ExcludeRules;
 import p3backup.storage.ObjectStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -43,8 +44,7 @@ public final class RestoreCommand extends BaseCommand {
   @Option(names = "--include", paramLabel = "PATTERN", description = "Restore only paths matching this gitignore-style pattern (repeatable).")
   List<String> includes = new ArrayList<>();
 
-  @Option(names = "--jobs", paramLabel = "N", description = "Parallel downloads (default: ${DEFAULT-VALUE}).")
-  int jobs = 16;
+  @Mixin JobsOption jobs;
 
   RestoreCommand(Environment env) {
     super(env);
@@ -52,7 +52,7 @@ public final class RestoreCommand extends BaseCommand {
 
   @Override
   int run(Output output, long start) throws IOException, InterruptedException {
-    Targets.jobs(jobs);
+    int jobCount = jobs.value();
     Wiring.endpoint(global);
     Target t = Targets.parse(target);
     Path destination = env.workingDirectory().resolve(dest);
@@ -66,8 +66,8 @@ public final class RestoreCommand extends BaseCommand {
       throw new UsageException(e.getMessage());
     }
     RestoreOptions options = new RestoreOptions(t.bucket(), t.keyPrefix(), destination, snapshot,
-        overwrite, rules, jobs, PART);
-    try (ObjectStore store = Wiring.store(global, env, Math.max(16, jobs * 2))) {
+        overwrite, rules, jobCount, PART);
+    try (ObjectStore store = Wiring.store(global, env, jobs.connections())) {
       RestoreResult r;
       try {
         r = new Restorer(store, options, output).run();

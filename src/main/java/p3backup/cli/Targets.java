@@ -21,10 +21,4 @@ final class Targets {
   static String url(String bucket, String keyPrefix) {
     return "s3://" + bucket + (keyPrefix.isEmpty() ? "" : "/" + prefix(keyPrefix));
   }
-
-  static void jobs(int jobs) {
-    if (jobs < 1 || jobs > 256) {
-      throw new UsageException("invalid --jobs " + jobs + ": give a number from 1 to 256");
-    }
-  }
 }

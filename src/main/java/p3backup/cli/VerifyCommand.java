@@ -13,6 +13,7 @@ import p3backup.verify.VerifyOptions;
 import p3backup.verify.VerifyResult;
 import p3backup.verify.Verifier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -36,8 +37,7 @@ public final class VerifyCommand extends BaseCommand {
   @Option(names = "--snapshot", paramLabel = "ID", description = "Verify this snapshot instead of the latest.")
   String snapshot;
 
-  @Option(names = "--jobs", paramLabel = "N", description = "Parallel downloads with --read-data (default: ${DEFAULT-VALUE}).")
-  int jobs = 16;
+  @Mixin JobsOption jobs;
 
   VerifyCommand(Environment env) {
     super(env);
@@ -45,7 +45,7 @@ public final class VerifyCommand extends BaseCommand {
 
   @Override
   int run(Output output, long start) throws IOException, InterruptedException {
-    Targets.jobs(jobs);
+    int jobCount = jobs.value();
     Wiring.endpoint(global);
     Target t = Targets.parse(target);
     Path directory = null;
@@ -57,11 +57,11 @@ public final class VerifyCommand extends BaseCommand {
       }
       directory = directory.toRealPath();
     }
-    try (ObjectStore store = Wiring.store(global, env, Math.max(16, jobs * 2))) {
+    try (ObjectStore store = Wiring.store(global, env, jobs.connections())) {
       VerifyResult r;
       try {
         r = new Verifier(store, new VerifyOptions(t.bucket(), t.keyPrefix(), snapshot, readData,
-            directory, jobs), output).run();
+            directory, jobCount), output).run();
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       }
