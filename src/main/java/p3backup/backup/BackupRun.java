@@ -12,10 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import p3backup.backup.BackupResult.Planned;
 import p3backup.paths.EntryType;
@@ -37,6 +34,7 @@ import p3backup.storage.BucketState;
 import p3backup.storage.ObjectAttributes;
 import p3backup.storage.ObjectStore;
 import p3backup.storage.StorageException;
+import p3backup.work.Workers;
 
 /**
  * One backup: scan the tree, compare it with the last snapshot, upload what changed in parallel,
@@ -45,6 +43,8 @@ import p3backup.storage.StorageException;
  */
 public final class BackupRun {
   private static final int MAX_PARTS = 10_000;
+  /** The digest of no bytes, for directory marker objects. */
+  private static final byte[] EMPTY_SHA256 = p3backup.scan.Digests.sha256().digest();
 
   private final ObjectStore store;
   private final BackupOptions options;
@@ -67,6 +67,7 @@ public final class BackupRun {
     Manifest previous = null;
     RunJournal journal = new RunJournal(snapshots, store, options, clock, problems);
     Map<String, ManifestEntry> takenOver = Map.of();
+    List<SnapshotRef> refs = List.of();
     if (state == BucketState.MISSING) {
       if (!options.dryRun()) {
         for (String w : store.createBucket(options.bucket(), new BucketSetup(options.versioning()))) {
@@ -76,16 +77,17 @@ public final class BackupRun {
       }
     } else {
       SnapshotStore.Listing listing = snapshots.listAll();
-      previous = latest(snapshots, listing.snapshots(), problems);
+      refs = listing.snapshots();
+      previous = latest(snapshots, refs, problems);
       takenOver = journal.takeOver(listing.runs(), previous);
     }
     try (journal) {
-      return backup(snapshots, problems, journal, previous, takenOver, created);
+      return backup(snapshots, refs, problems, journal, previous, takenOver, created);
     }
   }
 
-  private BackupResult backup(SnapshotStore snapshots, Problems problems, RunJournal journal,
-      Manifest previous, Map<String, ManifestEntry> takenOver, boolean created)
+  private BackupResult backup(SnapshotStore snapshots, List<SnapshotRef> refs, Problems problems,
+      RunJournal journal, Manifest previous, Map<String, ManifestEntry> takenOver, boolean created)
       throws IOException, InterruptedException {
 
     listener.phase("scan");
@@ -113,7 +115,7 @@ public final class BackupRun {
           filesScanned++;
           maxSize = Math.max(maxSize, e.stat().size());
           if (was != null && was.type() == EntryType.FILE && !options.checksum()
-              && ChangeDetector.unchanged(e.stat(), recorded(was))) {
+              && ChangeDetector.unchanged(e.stat(), was.recorded())) {
             next.put(e.path(), was);
           } else {
             toCheck.add(e);
@@ -149,8 +151,8 @@ public final class BackupRun {
     int jobs = options.jobs();
     long partSize = Math.max(options.partSize(), ceilMiB((maxSize + MAX_PARTS - 1) / MAX_PARTS));
     BufferPool buffers = new BufferPool((int) partSize, Math.max(2, Math.min(jobs, 8)) + 2);
-    ExecutorService files = Executors.newFixedThreadPool(jobs, threads("p3backup-file"));
-    ExecutorService parts = Executors.newFixedThreadPool(jobs, threads("p3backup-part"));
+    ExecutorService files = Workers.pool("p3backup-file", jobs);
+    ExecutorService parts = Workers.pool("p3backup-part", jobs);
     try {
       Uploader uploader = new Uploader(store, withPartSize(partSize), buffers, parts, listener);
       List<Future<Uploader.Outcome>> outcomes = new ArrayList<>(toCheck.size());
@@ -171,7 +173,7 @@ public final class BackupRun {
         for (LocalEntry d : markers) {
           markerJobs.add(files.submit(() -> {
             store.put(options.bucket(), KeyMapper.objectKey(options.keyPrefix(), d.path(), true),
-                new Body(new byte[0], 0, 0, Digests0.EMPTY_SHA256, null),
+                new Body(new byte[0], 0, 0, EMPTY_SHA256, null),
                 new ObjectAttributes("application/x-directory", Map.of("mtime",
                     Metadata.mtime(d.stat().mtimeNanos())), options.storageClass(), options.sse(),
                     options.sseKmsKeyId()));
@@ -243,7 +245,7 @@ public final class BackupRun {
     long deleted = 0;
     if (options.delete()) {
       listener.phase("delete");
-      List<String> doomed = deletable(snapshots, previous, next, failedPaths, problems);
+      List<String> doomed = deletable(snapshots, refs, previous, next, failedPaths, problems);
       if (options.dryRun()) {
         for (String key : doomed) {
           planned.add(new Planned("delete", key.substring(options.keyPrefix().length()), 0));
@@ -297,7 +299,7 @@ public final class BackupRun {
    * excluded, not failed, and written by p3backup (named by the last manifest or, failing that,
    * by an older one).
    */
-  private List<String> deletable(SnapshotStore snapshots, Manifest previous,
+  private List<String> deletable(SnapshotStore snapshots, List<SnapshotRef> refs, Manifest previous,
       Map<String, ManifestEntry> next, Set<String> failedPaths, Problems problems) {
     Set<String> keep = new HashSet<>();
     for (ManifestEntry e : next.values()) {
@@ -327,7 +329,6 @@ public final class BackupRun {
     Set<String> written = new HashSet<>();
     resolve(previous, unresolved, written);
     if (!unresolved.isEmpty()) {
-      List<SnapshotRef> refs = snapshots.list();
       for (int i = refs.size() - 1; i >= 0 && !unresolved.isEmpty(); i--) {
         if (previous != null && refs.get(i).id().equals(previous.id())) {
           continue;
@@ -397,10 +398,6 @@ public final class BackupRun {
     return false;
   }
 
-  private static ChangeDetector.Recorded recorded(ManifestEntry e) {
-    return new ChangeDetector.Recorded(e.size(), e.mtimeNanos(), e.ctimeNanos(), e.inode());
-  }
-
   private BackupOptions withPartSize(long partSize) {
     BackupOptions o = options;
     return new BackupOptions(o.bucket(), o.keyPrefix(), o.root(), o.excludes(), o.followLinks(),
@@ -433,17 +430,4 @@ public final class BackupRun {
     return new IllegalStateException(c);
   }
 
-  private static ThreadFactory threads(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
-  /** The digest of no bytes, for directory marker objects. */
-  private static final class Digests0 {
-    static final byte[] EMPTY_SHA256 = p3backup.scan.Digests.sha256().digest();
-  }
 }

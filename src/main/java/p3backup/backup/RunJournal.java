@@ -245,10 +245,6 @@ final class RunJournal implements AutoCloseable {
     }
   }
 
-  boolean started() {
-    return id != null;
-  }
-
   private static String hostName() {
     String h = System.getenv("HOSTNAME");
     if (h == null || h.isBlank()) {

@@ -11,9 +11,7 @@ import p3backup.json.JsonWriter;
 import p3backup.paths.Target;
 import p3backup.snapshot.SnapshotRef;
 import p3backup.snapshot.SnapshotStore;
-import p3backup.storage.BucketState;
 import p3backup.storage.ObjectStore;
-import p3backup.storage.StorageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -39,12 +37,10 @@ public final class SnapshotsCommand extends BaseCommand {
     Wiring.endpoint(global);
     Target t = Targets.parse(target);
     try (ObjectStore store = Wiring.store(global, env, 16)) {
-      if (store.bucketState(t.bucket()) == BucketState.MISSING) {
-        throw new StorageException(StorageException.Kind.NO_SUCH_BUCKET, "bucket " + t.bucket()
-            + " does not exist: check the name, --region and --profile", null);
-      }
+      SnapshotStore snapshots = new SnapshotStore(store, t.bucket(), t.keyPrefix());
+      snapshots.requireBucket();
       List<Row> rows = new ArrayList<>();
-      for (SnapshotRef ref : new SnapshotStore(store, t.bucket(), t.keyPrefix()).list()) {
+      for (SnapshotRef ref : snapshots.list()) {
         Map<String, String> meta = store.head(t.bucket(), ref.key());
         rows.add(new Row(ref, number(meta.get("files")), number(meta.get("bytes"))));
       }

@@ -27,11 +27,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import p3backup.paths.EntryType;
 import p3backup.paths.KeyMapper;
@@ -44,11 +42,11 @@ import p3backup.snapshot.Manifest;
 import p3backup.snapshot.ManifestEntry;
 import p3backup.snapshot.SnapshotRef;
 import p3backup.snapshot.SnapshotStore;
-import p3backup.storage.BucketState;
 import p3backup.storage.Download;
 import p3backup.storage.ObjectStore;
 import p3backup.storage.Retries;
 import p3backup.storage.StorageException;
+import p3backup.work.Workers;
 
 /**
  * Restores a snapshot (or, where the target has none, the objects listed under it) into a
@@ -79,11 +77,8 @@ public final class Restorer {
   }
 
   public RestoreResult run() throws IOException, InterruptedException {
-    if (store.bucketState(options.bucket()) == BucketState.MISSING) {
-      throw new StorageException(StorageException.Kind.NO_SUCH_BUCKET, "bucket "
-          + options.bucket() + " does not exist: check the name, --region and --profile", null);
-    }
     SnapshotStore snapshots = new SnapshotStore(store, options.bucket(), options.keyPrefix());
+    snapshots.requireBucket();
     List<SnapshotRef> all = snapshots.list();
     List<ManifestEntry> entries;
     if (all.isEmpty()) {
@@ -94,10 +89,7 @@ public final class Restorer {
       problems.warn("no p3backup snapshot under this target: restoring the objects listed there");
       entries = fromListing(snapshots.reservedPrefix());
     } else {
-      SnapshotRef ref = snapshots.find(all, options.snapshot()).orElseThrow(() ->
-          new StorageException(StorageException.Kind.NOT_FOUND, "no snapshot \""
-              + options.snapshot() + "\" under this target: list them with p3backup snapshots", null));
-      Manifest m = snapshots.load(ref);
+      Manifest m = snapshots.load(snapshots.require(all, options.snapshot()));
       snapshotId = m.id();
       entries = m.entries();
       versioned = entries.stream().anyMatch(e -> e.versionId() != null);
@@ -154,8 +146,8 @@ public final class Restorer {
     AtomicLong restored = new AtomicLong();
     AtomicLong identical = new AtomicLong();
     AtomicLong downloaded = new AtomicLong();
-    ExecutorService pool = Executors.newFixedThreadPool(options.jobs(), threads("p3backup-file"));
-    ExecutorService parts = Executors.newFixedThreadPool(options.jobs(), threads("p3backup-part"));
+    ExecutorService pool = Workers.pool("p3backup-file", options.jobs());
+    ExecutorService parts = Workers.pool("p3backup-part", options.jobs());
     try {
       List<Future<?>> jobs = new ArrayList<>();
       for (Placed f : files) {
@@ -347,15 +339,7 @@ public final class Restorer {
     if (recorded == null) {
       return false;
     }
-    MessageDigest digest = md5 ? Digests.md5() : Digests.sha256();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buf = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        digest.update(buf, 0, n);
-      }
-    }
-    return recorded.equals(Digests.hex(digest.digest()));
+    return recorded.equals(Digests.hexOf(file, md5 ? Digests.md5() : Digests.sha256()));
   }
 
   /** What one download brought: its size, SHA-256 and the object's metadata. */
@@ -608,15 +592,6 @@ public final class Restorer {
       return "permission denied";
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-  }
-
-  private static java.util.concurrent.ThreadFactory threads(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
 }

@@ -25,6 +25,18 @@ public final class Digests {
     }
   }
 
+  /** The hex digest of a file's content, read with the given (fresh) digest. */
+  public static String hexOf(java.nio.file.Path file, MessageDigest digest) throws java.io.IOException {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      byte[] buf = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        digest.update(buf, 0, n);
+      }
+    }
+    return hex(digest.digest());
+  }
+
   public static String hex(byte[] bytes) {
     char[] out = new char[bytes.length * 2];
     for (int i = 0; i < bytes.length; i++) {

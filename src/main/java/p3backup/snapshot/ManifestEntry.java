@@ -13,6 +13,11 @@ public record ManifestEntry(
     String path, EntryType type, long size, long mtimeNanos, int mode, String sha256,
     String versionId, String linkTarget, boolean marker, long ctimeNanos, String inode) {
 
+  /** What change detection compares a file with. */
+  public p3backup.scan.ChangeDetector.Recorded recorded() {
+    return new p3backup.scan.ChangeDetector.Recorded(size, mtimeNanos, ctimeNanos, inode);
+  }
+
   /** Whether this entry stands for an object in the bucket. */
   public boolean hasObject() {
     return type == EntryType.FILE || (type == EntryType.DIR && marker);

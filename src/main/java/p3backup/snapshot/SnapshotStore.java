@@ -138,6 +138,22 @@ public final class SnapshotStore {
     return matches.stream().findFirst();
   }
 
+  /** Fails (NO_SUCH_BUCKET) unless the target's bucket exists: reading needs one. */
+  public void requireBucket() {
+    if (store.bucketState(bucket) == p3backup.storage.BucketState.MISSING) {
+      throw new p3backup.storage.StorageException(p3backup.storage.StorageException.Kind.NO_SUCH_BUCKET,
+          "bucket " + bucket + " does not exist: check the name, --region and --profile", null);
+    }
+  }
+
+  /** Like {@link #find}, but a snapshot that is not there is a failure (NOT_FOUND) that says so. */
+  public SnapshotRef require(List<SnapshotRef> all, String id) {
+    return find(all, id).orElseThrow(() -> new p3backup.storage.StorageException(
+        p3backup.storage.StorageException.Kind.NOT_FOUND, all.isEmpty()
+            ? "no p3backup snapshot under this target"
+            : "no snapshot \"" + id + "\" under this target: list them with p3backup snapshots", null));
+  }
+
   public Manifest load(SnapshotRef ref) {
     return read(ref.key(), "snapshot " + ref.id());
   }

@@ -2,8 +2,6 @@ package p3backup.verify;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import p3backup.paths.EntryType;
@@ -26,12 +23,11 @@ import p3backup.scan.LocalEntry;
 import p3backup.scan.Scanner;
 import p3backup.snapshot.Manifest;
 import p3backup.snapshot.ManifestEntry;
-import p3backup.snapshot.SnapshotRef;
 import p3backup.snapshot.SnapshotStore;
-import p3backup.storage.BucketState;
 import p3backup.storage.ObjectStore;
 import p3backup.storage.Retries;
 import p3backup.storage.StorageException;
+import p3backup.work.Workers;
 
 /**
  * Checks a snapshot against the bucket: every object it names is there with its recorded size
@@ -53,18 +49,9 @@ public final class Verifier {
   }
 
   public VerifyResult run() throws IOException, InterruptedException {
-    if (store.bucketState(options.bucket()) == BucketState.MISSING) {
-      throw new StorageException(StorageException.Kind.NO_SUCH_BUCKET, "bucket "
-          + options.bucket() + " does not exist: check the name, --region and --profile", null);
-    }
     SnapshotStore snapshots = new SnapshotStore(store, options.bucket(), options.keyPrefix());
-    List<SnapshotRef> all = snapshots.list();
-    SnapshotRef ref = snapshots.find(all, options.snapshot()).orElseThrow(() ->
-        new StorageException(StorageException.Kind.NOT_FOUND, all.isEmpty()
-            ? "no p3backup snapshot under this target: nothing to verify"
-            : "no snapshot \"" + options.snapshot() + "\" under this target: list them with"
-                + " p3backup snapshots", null));
-    Manifest manifest = snapshots.load(ref);
+    snapshots.requireBucket();
+    Manifest manifest = snapshots.load(snapshots.require(snapshots.list(), options.snapshot()));
 
     listener.phase("verify");
     Map<String, Long> listed = new HashMap<>();
@@ -103,11 +90,7 @@ public final class Verifier {
 
   private void readData(List<ManifestEntry> files, AtomicLong bytesRead) throws InterruptedException {
     listener.totals(files.size(), files.stream().mapToLong(ManifestEntry::size).sum());
-    ExecutorService pool = Executors.newFixedThreadPool(options.jobs(), r -> {
-      Thread t = new Thread(r, "p3backup-verify");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = Workers.pool("p3backup-verify", options.jobs());
     try {
       List<Future<?>> jobs = new ArrayList<>();
       for (ManifestEntry e : files) {
@@ -166,9 +149,8 @@ public final class Verifier {
   private void compare(Manifest manifest, List<String> added, List<String> changed,
       List<String> missing) throws IOException {
     listener.phase("compare");
-    Problems scanProblems = problems;
     List<LocalEntry> local = new Scanner(options.directory(), ExcludeRules.none(), false,
-        options.keyPrefix(), listener, scanProblems).scan();
+        options.keyPrefix(), listener, problems).scan();
     Map<String, ManifestEntry> recorded = new HashMap<>();
     for (ManifestEntry e : manifest.entries()) {
       recorded.put(e.path(), e);
@@ -192,24 +174,17 @@ public final class Verifier {
   }
 
   private boolean sameContent(LocalEntry l, ManifestEntry r) throws IOException {
-    if (ChangeDetector.unchanged(l.stat(), new ChangeDetector.Recorded(r.size(), r.mtimeNanos(),
-        r.ctimeNanos(), r.inode()))) {
+    if (ChangeDetector.unchanged(l.stat(), r.recorded())) {
       return true;
     }
     if (l.stat().size() != r.size()) {
       return false;
     }
-    MessageDigest sha = Digests.sha256();
-    try (InputStream in = Files.newInputStream(l.file(), LinkOption.NOFOLLOW_LINKS)) {
-      byte[] buf = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        sha.update(buf, 0, n);
-      }
+    try {
+      return Digests.hexOf(l.file(), Digests.sha256()).equals(r.sha256());
     } catch (IOException e) {
       problems.add(l.path(), "cannot read: " + e.getMessage());
       return true;
     }
-    return Digests.hex(sha.digest()).equals(r.sha256());
   }
 }

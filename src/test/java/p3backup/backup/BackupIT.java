@@ -219,6 +219,18 @@ class BackupIT {
   }
 
   @Test
+  void storageClassAndEncryptionAreAskedForOnEachObject() throws IOException {
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    write(tree, "a.txt", "a");
+    String bucket = newBucket();
+    Result r = cli().run(bucket, tree.toString(), "--storage-class", "standard_ia", "--sse", "AES256");
+    assertEquals(0, r.exitCode(), r.toString());
+    var head = s3.head(bucket, "a.txt");
+    assertEquals("STANDARD_IA", head.storageClassAsString());
+    assertEquals("AES256", head.serverSideEncryptionAsString());
+  }
+
+  @Test
   void dryRunUploadsNothingAndCreatesNoBucket() throws IOException {
     Path tree = Files.createDirectories(tmp.resolve("tree"));
     write(tree, "a.txt", "a");

@@ -61,7 +61,6 @@ public final class S3ObjectStore implements ObjectStore {
   private final S3Client s3;
   private final String region;
   private final String endpointText;
-  private final boolean customEndpoint;
   private final URI endpoint;
   private volatile boolean probed;
 
@@ -70,7 +69,6 @@ public final class S3ObjectStore implements ObjectStore {
     this.endpoint = endpoint;
     this.region = region;
     this.endpointText = endpoint == null ? "S3 in " + region : endpoint.toString();
-    this.customEndpoint = endpoint != null;
   }
 
   /**
@@ -448,11 +446,6 @@ public final class S3ObjectStore implements ObjectStore {
       }
     }
     return problems;
-  }
-
-  /** Whether this store talks to a server other than AWS's. */
-  public boolean customEndpoint() {
-    return customEndpoint;
   }
 
   @Override
