@@ -352,8 +352,11 @@ public final class Restorer {
     Path tmp = f.path().resolveSibling(".p3b-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
     boolean moved = false;
     try {
-      // A download that breaks part way starts again from scratch.
-      Fetched got = Retries.of(() -> fetch(key, e, tmp, parts));
+      // Large objects come in ranged parts, each retried on its own; a whole-object download
+      // that breaks part way starts again from scratch.
+      Fetched got = e.size() > options.partSize()
+          ? fetchRanged(key, e, tmp, parts)
+          : Retries.of(() -> fetchWhole(key, e, tmp));
       downloaded.addAndGet(got.size());
       boolean sizeOk = got.size() == e.size();
       boolean hashOk = e.sha256() == null || e.sha256().equals(got.sha256());
@@ -379,21 +382,17 @@ public final class Restorer {
     }
   }
 
-  private Fetched fetch(String key, ManifestEntry e, Path tmp, ExecutorService parts)
-      throws IOException {
+  private Fetched fetchRanged(String key, ManifestEntry e, Path tmp, ExecutorService parts)
+      throws IOException, InterruptedException {
+    MessageDigest sha = Digests.sha256();
+    Map<String, String> metadata = e.sha256() == null ? store.head(options.bucket(), key) : Map.of();
+    long size = ranged(key, e, tmp, parts, sha);
+    return new Fetched(size, Digests.hex(sha.digest()), metadata, null);
+  }
+
+  private Fetched fetchWhole(String key, ManifestEntry e, Path tmp) throws IOException {
     Files.deleteIfExists(tmp);
     MessageDigest sha = Digests.sha256();
-    if (e.size() > options.partSize() && e.size() != UNKNOWN) {
-      Map<String, String> metadata = e.sha256() == null ? store.head(options.bucket(), key) : Map.of();
-      long size;
-      try {
-        size = ranged(key, e, tmp, parts, sha);
-      } catch (InterruptedException x) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted");
-      }
-      return new Fetched(size, Digests.hex(sha.digest()), metadata, null);
-    }
     try (Download d = store.open(options.bucket(), key, e.versionId());
         OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE)) {

@@ -38,7 +38,7 @@ class FaultsIT {
       Files.write(Files.createDirectories(tree.resolve("d" + (i % 10))).resolve("f" + i), b);
     }
     for (int i = 0; i < 3; i++) {
-      byte[] b = new byte[(11 << 20) + i];
+      byte[] b = new byte[(17 << 20) + i]; // past restore's 16 MiB ranges too
       r.nextBytes(b);
       Files.write(tree.resolve("big" + i + ".bin"), b);
     }
