@@ -406,6 +406,10 @@ public final class Restorer {
         size += n;
         listener.bytes(n);
       }
+      if (d.length() < 0 || size != d.length()) { // S3 always gives the length
+        throw new IOException("download ended after " + size + " of " + d.length()
+            + " bytes"); // a connection cut short: retried from the start
+      }
       return new Fetched(size, Digests.hex(sha.digest()), d.metadata(), d.lastModified());
     }
   }
@@ -433,6 +437,10 @@ public final class Restorer {
               }
               listener.bytes(n);
             }
+          }
+          if (written != length) {
+            throw new IOException("part at " + start + " ended after " + written + " of " + length
+                + " bytes"); // a connection cut short: retried
           }
           return written;
         })));

@@ -1,7 +1,6 @@
 package p3backup.snapshot;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -162,9 +161,14 @@ public final class SnapshotStore {
   private Manifest read(String key, String name) {
     try {
       return Retries.of(() -> {
-        try (InputStream in = store.get(bucket, key, null)) {
-          return ManifestCodec.decode(in, name);
+        byte[] bytes;
+        try (p3backup.storage.Download d = store.open(bucket, key, null)) {
+          bytes = d.stream().readAllBytes();
+          if (d.length() < 0 || bytes.length != d.length()) {
+            throw new IOException("download ended after " + bytes.length + " bytes"); // retried
+          }
         }
+        return ManifestCodec.decode(new java.io.ByteArrayInputStream(bytes), name);
       });
     } catch (IOException e) {
       throw new UncheckedIOException(name + ": " + e.getMessage(), e);

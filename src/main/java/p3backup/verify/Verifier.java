@@ -1,7 +1,6 @@
 package p3backup.verify;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +23,7 @@ import p3backup.scan.Scanner;
 import p3backup.snapshot.Manifest;
 import p3backup.snapshot.ManifestEntry;
 import p3backup.snapshot.SnapshotStore;
+import p3backup.storage.Download;
 import p3backup.storage.ObjectStore;
 import p3backup.storage.Retries;
 import p3backup.storage.StorageException;
@@ -102,13 +102,16 @@ public final class Verifier {
             n = Retries.of(() -> {
               sha.reset();
               long read = 0;
-              try (InputStream in = store.get(options.bucket(), key, e.versionId())) {
+              try (Download d = store.open(options.bucket(), key, e.versionId())) {
                 byte[] buf = new byte[1 << 16];
                 int r;
-                while ((r = in.read(buf)) > 0) {
+                while ((r = d.stream().read(buf)) > 0) {
                   sha.update(buf, 0, r);
                   read += r;
                   listener.bytes(r);
+                }
+                if (d.length() < 0 || read != d.length()) {
+                  throw new java.io.IOException("download ended after " + read + " bytes"); // retried
                 }
               }
               return read;
