@@ -1,12 +1,13 @@
 package p3backup.storage.s3;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import p3backup.storage.Body;
 import p3backup.storage.BucketInfo;
 import p3backup.storage.BucketSetup;
@@ -19,56 +20,31 @@ import p3backup.storage.ObjectStore;
 import p3backup.storage.PutResult;
 import p3backup.storage.StorageException;
 import p3backup.storage.StorageException.Kind;
+import p3backup.storage.s3.S3Rest.Call;
+import p3backup.storage.s3.S3Rest.Response;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeParams;
-import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
-import software.amazon.awssdk.http.auth.spi.scheme.AuthSchemeOption;
-import software.amazon.awssdk.services.s3.model.AbortIncompleteMultipartUpload;
-import software.amazon.awssdk.services.s3.model.BucketLifecycleConfiguration;
-import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
-import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
-import software.amazon.awssdk.services.s3.model.Delete;
-import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
-import software.amazon.awssdk.services.s3.model.ExpirationStatus;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.LifecycleRule;
-import software.amazon.awssdk.services.s3.model.LifecycleRuleFilter;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.model.S3Error;
-import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
-/** {@link ObjectStore} on Amazon S3 or any S3-compatible server, through the AWS SDK v2. */
+/**
+ * {@link ObjectStore} on Amazon S3 or any S3-compatible server, over S3's REST protocol
+ * ({@link S3Rest}). Credentials, region and endpoint are found as the AWS CLI finds them
+ * ({@link AwsConfig}).
+ */
 public final class S3ObjectStore implements ObjectStore {
   private static final int DELETE_BATCH = 1000;
+  private static final String XMLNS = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"";
 
-  private final S3Client s3;
+  private final S3Rest rest;
   private final String region;
   private final String endpointText;
   private final URI endpoint;
   private volatile boolean probed;
 
-  private S3ObjectStore(S3Client s3, String region, URI endpoint) {
-    this.s3 = s3;
+  private S3ObjectStore(S3Rest rest, String region, URI endpoint) {
+    this.rest = rest;
     this.endpoint = endpoint;
     this.region = region;
-    this.endpointText = endpoint == null ? "S3 in " + region : endpoint.toString();
+    this.endpointText = rest.endpointText();
   }
 
   /**
@@ -97,45 +73,7 @@ public final class S3ObjectStore implements ObjectStore {
     }
     String region = config.region();
     URI endpoint = config.endpoint().orElse(null);
-    var builder = S3Client.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder()
-            .connectionTimeout(Duration.ofSeconds(10))
-            .socketTimeout(Duration.ofSeconds(120)))
-        .region(Region.of(region))
-        .credentialsProvider(credentials)
-        // Several S3-compatible servers refuse the SDK's default CRC32 aws-chunked trailers;
-        // uploads carry our own SHA-256 (whole objects) or Content-MD5 (parts) instead.
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .addPlugin(LegacyMd5Plugin.create())
-        // No aws-chunked bodies: every body is in memory with its length and digest.
-        .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
-        // Bodies are not hashed a second time for the signature: the server checks each upload
-        // against the SHA-256 or MD5 it carries (as over HTTPS, where this is the SDK's default).
-        .authSchemeProvider(S3ObjectStore::unsignedPayload)
-        .overrideConfiguration(o -> o
-            .defaultProfileFile(config.profileFile())
-            .defaultProfileName(config.profileName())
-            .retryStrategy(r -> r.maxAttempts(10).retryOnException(S3Errors::garbled)));
-    if (endpoint != null) {
-      builder.endpointOverride(endpoint).forcePathStyle(true);
-    }
-    return new S3ObjectStore(builder.build(), region, endpoint);
-  }
-
-  private static List<AuthSchemeOption> unsignedPayload(S3AuthSchemeParams params) {
-    return S3AuthSchemeProvider.defaultProvider().resolveAuthScheme(params).stream()
-        .map(o -> o.toBuilder()
-            .putSignerProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false).build())
-        .toList();
-  }
-
-  private <T> T call(String what, Supplier<T> request) {
-    try {
-      return request.get();
-    } catch (RuntimeException e) {
-      throw S3Errors.translate(e, what, endpointText);
-    }
+    return new S3ObjectStore(new S3Rest(endpoint, region, credentials), region, endpoint);
   }
 
   /**
@@ -154,7 +92,7 @@ public final class S3ObjectStore implements ObjectStore {
     } catch (java.net.ConnectException e) {
       throw new StorageException(Kind.NETWORK, "cannot connect to " + endpointText + " ("
           + e.getMessage() + "): check --endpoint-url and that the server is running", e);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       // anything else is left to the requests and their retries
     }
   }
@@ -162,125 +100,118 @@ public final class S3ObjectStore implements ObjectStore {
   @Override
   public BucketState bucketState(String bucket) {
     reachable();
-    try {
-      s3.headBucket(b -> b.bucket(bucket));
-      return BucketState.EXISTS;
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
+    String what = "bucket " + bucket;
+    try (Response r = rest.exchange(new Call("HEAD", bucket, null), what)) {
+      if (r.ok()) {
+        return BucketState.EXISTS;
+      }
+      if (r.status == 404) {
         return BucketState.MISSING;
       }
-      if (e.statusCode() == 403) {
+      if (r.status == 403) {
         throw new StorageException(Kind.ACCESS_DENIED, "bucket " + bucket
             + ": access denied: it belongs to another account, or the credentials lack"
-            + " s3:ListBucket; choose another bucket or --profile", e);
+            + " s3:ListBucket; choose another bucket or --profile", null);
       }
-      if (e.statusCode() == 301 || e.statusCode() == 400) {
-        throw new StorageException(Kind.CLIENT, "bucket " + bucket
-            + " is in another region than " + region + ": give its region with --region", e);
+      if (r.status == 301 || r.status == 400) {
+        String actual = r.header("x-amz-bucket-region");
+        throw new StorageException(Kind.CLIENT, "bucket " + bucket + " is in another region than "
+            + region + (actual != null ? " (" + actual + ")" : "") + ": give its region with --region",
+            null);
       }
-      throw S3Errors.translate(e, "bucket " + bucket, endpointText);
-    } catch (RuntimeException e) {
-      throw S3Errors.translate(e, "bucket " + bucket, endpointText);
+      throw S3Errors.status(r.status, r.code, r.message, what, endpointText, null);
     }
   }
 
   @Override
   public List<String> createBucket(String bucket, BucketSetup setup) {
-    CreateBucketRequest.Builder create = CreateBucketRequest.builder().bucket(bucket);
+    Call create = new Call("PUT", bucket, null);
     if (!"us-east-1".equals(region)) {
-      create.createBucketConfiguration(c -> c.locationConstraint(region));
+      create.document("<CreateBucketConfiguration" + XMLNS + "><LocationConstraint>"
+          + Xml.escape(region) + "</LocationConstraint></CreateBucketConfiguration>");
     }
-    call("create bucket " + bucket, () -> s3.createBucket(create.build()));
+    rest.ok(create, "create bucket " + bucket).close();
     List<String> warnings = new ArrayList<>();
     if (setup.versioning()) {
-      optional(warnings, bucket, "versioning", () -> s3.putBucketVersioning(b -> b.bucket(bucket)
-          .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED))));
+      optional(warnings, bucket, "versioning", "versioning", "<VersioningConfiguration" + XMLNS
+          + "><Status>Enabled</Status></VersioningConfiguration>");
     }
-    optional(warnings, bucket, "Block Public Access", () -> s3.putPublicAccessBlock(b -> b
-        .bucket(bucket)
-        .publicAccessBlockConfiguration(p -> p.blockPublicAcls(true).ignorePublicAcls(true)
-            .blockPublicPolicy(true).restrictPublicBuckets(true))));
-    optional(warnings, bucket, "default encryption (SSE-S3)", () -> s3.putBucketEncryption(b -> b
-        .bucket(bucket)
-        .serverSideEncryptionConfiguration(c -> c.rules(r -> r
-            .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))))));
-    optional(warnings, bucket, "a rule aborting incomplete multipart uploads after 7 days",
-        () -> s3.putBucketLifecycleConfiguration(b -> b.bucket(bucket)
-            .lifecycleConfiguration(BucketLifecycleConfiguration.builder().rules(LifecycleRule.builder()
-                .id("p3backup-abort-incomplete-multipart")
-                .status(ExpirationStatus.ENABLED)
-                .filter(LifecycleRuleFilter.builder().prefix("").build())
-                .abortIncompleteMultipartUpload(AbortIncompleteMultipartUpload.builder()
-                    .daysAfterInitiation(7).build())
-                .build()).build())));
+    optional(warnings, bucket, "Block Public Access", "publicAccessBlock",
+        "<PublicAccessBlockConfiguration" + XMLNS + "><BlockPublicAcls>true</BlockPublicAcls>"
+            + "<IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>true</BlockPublicPolicy>"
+            + "<RestrictPublicBuckets>true</RestrictPublicBuckets></PublicAccessBlockConfiguration>");
+    optional(warnings, bucket, "default encryption (SSE-S3)", "encryption",
+        "<ServerSideEncryptionConfiguration" + XMLNS + "><Rule><ApplyServerSideEncryptionByDefault>"
+            + "<SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule>"
+            + "</ServerSideEncryptionConfiguration>");
+    optional(warnings, bucket, "a rule aborting incomplete multipart uploads after 7 days", "lifecycle",
+        "<LifecycleConfiguration" + XMLNS + "><Rule><ID>p3backup-abort-incomplete-multipart</ID>"
+            + "<Filter><Prefix></Prefix></Filter><Status>Enabled</Status>"
+            + "<AbortIncompleteMultipartUpload><DaysAfterInitiation>7</DaysAfterInitiation>"
+            + "</AbortIncompleteMultipartUpload></Rule></LifecycleConfiguration>");
     return warnings;
   }
 
-  private void optional(List<String> warnings, String bucket, String what, Runnable request) {
-    try {
-      request.run();
-    } catch (S3Exception e) {
-      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-      warnings.add("bucket " + bucket + ": the server did not set " + what + " ("
-          + (code != null ? code : "HTTP " + e.statusCode()) + "); going on without it");
-    } catch (RuntimeException e) {
-      throw S3Errors.translate(e, "set up bucket " + bucket, endpointText);
+  /** Sets one bucket sub-resource; a server without it gets a warning, not a failure. */
+  private void optional(List<String> warnings, String bucket, String what, String subresource,
+      String document) {
+    Call call = new Call("PUT", bucket, null).query(subresource, null).document(document);
+    try (Response r = rest.exchange(call, "set up bucket " + bucket)) {
+      if (!r.ok()) {
+        warnings.add("bucket " + bucket + ": the server did not set " + what + " ("
+            + (r.code != null ? r.code : "HTTP " + r.status) + "); going on without it");
+      }
     }
   }
 
   @Override
   public List<BucketInfo> listBuckets() {
     reachable();
-    return call("list buckets", () -> s3.listBuckets().buckets().stream()
-        .map(b -> new BucketInfo(b.name(), b.creationDate()))
-        .toList());
+    String doc = rest.document(new Call("GET", null, null), "list buckets");
+    List<BucketInfo> out = new ArrayList<>();
+    for (String b : Xml.blocks(doc, "Bucket")) {
+      out.add(new BucketInfo(Xml.text(b, "Name"), S3Rest.parseTime(Xml.text(b, "CreationDate"))));
+    }
+    return out;
   }
 
   @Override
   public void list(String bucket, String prefix, Consumer<ObjectInfo> each) {
     String token = null;
     do {
-      ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix);
+      Call call = new Call("GET", bucket, null).query("list-type", "2").query("prefix", prefix);
       if (token != null) {
-        req.continuationToken(token);
+        call.query("continuation-token", token);
       }
-      ListObjectsV2Response page = call("list " + bucket + "/" + prefix, () -> s3.listObjectsV2(req.build()));
-      for (S3Object o : page.contents()) {
-        each.accept(new ObjectInfo(o.key(), o.size() == null ? 0 : o.size(), o.eTag(), o.lastModified()));
+      String doc = rest.document(call, "list " + bucket + "/" + prefix);
+      for (String o : Xml.blocks(doc, "Contents")) {
+        String size = Xml.text(o, "Size");
+        each.accept(new ObjectInfo(Xml.text(o, "Key"), size == null ? 0 : Long.parseLong(size.strip()),
+            Xml.text(o, "ETag"), S3Rest.parseTime(Xml.text(o, "LastModified"))));
       }
-      token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+      token = "true".equals(Xml.text(doc, "IsTruncated")) ? Xml.text(doc, "NextContinuationToken") : null;
     } while (token != null);
   }
 
-  private static PutObjectRequest.Builder attributes(PutObjectRequest.Builder b, ObjectAttributes a) {
-    b.metadata(a.metadata());
-    if (a.contentType() != null) {
-      b.contentType(a.contentType());
+  private static Call attributes(Call c, ObjectAttributes a) {
+    for (Map.Entry<String, String> m : a.metadata().entrySet()) {
+      c.header("x-amz-meta-" + m.getKey(), m.getValue());
     }
-    if (a.storageClass() != null) {
-      b.storageClass(a.storageClass());
-    }
-    if (a.sse() != null) {
-      b.serverSideEncryption(a.sse());
-    }
-    if (a.sseKmsKeyId() != null) {
-      b.ssekmsKeyId(a.sseKmsKeyId());
-    }
-    return b;
+    return c.header("content-type", contentTypeOf(a))
+        .header("x-amz-storage-class", a.storageClass())
+        .header("x-amz-server-side-encryption", a.sse())
+        .header("x-amz-server-side-encryption-aws-kms-key-id", a.sseKmsKeyId());
   }
 
   @Override
   public PutResult put(String bucket, String key, Body body, ObjectAttributes attributes) {
-    PutObjectRequest.Builder req = attributes(PutObjectRequest.builder().bucket(bucket).key(key), attributes)
-        .contentLength((long) body.length());
-    if (body.sha256() != null) {
-      req.checksumSHA256(body.sha256Base64());
+    Call call = attributes(new Call("PUT", bucket, key), attributes)
+        .header("x-amz-checksum-sha256", body.sha256Base64())
+        .header("content-md5", body.md5Base64())
+        .body(body.array(), body.offset(), body.length(), null);
+    try (Response r = rest.ok(call, "upload " + key)) {
+      return new PutResult(version(r.header("x-amz-version-id")));
     }
-    if (body.md5() != null) {
-      req.contentMD5(body.md5Base64());
-    }
-    RequestBody rb = RequestBody.fromContentProvider(body::open, body.length(), contentTypeOf(attributes));
-    return call("upload " + key, () -> new PutResult(version(s3.putObject(req.build(), rb).versionId())));
   }
 
   private static String contentTypeOf(ObjectAttributes a) {
@@ -293,18 +224,13 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public MultipartUpload startMultipart(String bucket, String key, ObjectAttributes a) {
-    CreateMultipartUploadRequest.Builder req = CreateMultipartUploadRequest.builder()
-        .bucket(bucket).key(key).metadata(a.metadata()).contentType(contentTypeOf(a));
-    if (a.storageClass() != null) {
-      req.storageClass(a.storageClass());
+    Call call = attributes(new Call("POST", bucket, key).query("uploads", null), a);
+    String doc = rest.document(call, "start upload of " + key);
+    String uploadId = Xml.text(doc, "UploadId");
+    if (uploadId == null || uploadId.isEmpty()) {
+      throw new StorageException(Kind.SERVER, "start upload of " + key
+          + ": the server's answer held no upload id", null);
     }
-    if (a.sse() != null) {
-      req.serverSideEncryption(a.sse());
-    }
-    if (a.sseKmsKeyId() != null) {
-      req.ssekmsKeyId(a.sseKmsKeyId());
-    }
-    String uploadId = call("start upload of " + key, () -> s3.createMultipartUpload(req.build()).uploadId());
     return new S3MultipartUpload(bucket, key, uploadId);
   }
 
@@ -312,8 +238,7 @@ public final class S3ObjectStore implements ObjectStore {
     private final String bucket;
     private final String key;
     private final String uploadId;
-    private final java.util.concurrent.ConcurrentHashMap<Integer, String> etags =
-        new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, String> etags = new ConcurrentHashMap<>();
 
     S3MultipartUpload(String bucket, String key, String uploadId) {
       this.bucket = bucket;
@@ -323,76 +248,99 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public void uploadPart(int number, Body body) {
-      RequestBody rb = RequestBody.fromContentProvider(body::open, body.length(), "application/octet-stream");
-      String etag = call("upload part " + number + " of " + key, () -> s3.uploadPart(b -> {
-        b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-            .contentLength((long) body.length());
-        if (body.md5() != null) {
-          b.contentMD5(body.md5Base64());
+      Call call = new Call("PUT", bucket, key)
+          .query("partNumber", Integer.toString(number)).query("uploadId", uploadId)
+          .header("content-md5", body.md5Base64())
+          .body(body.array(), body.offset(), body.length(), null);
+      String what = "upload part " + number + " of " + key;
+      try (Response r = rest.ok(call, what)) {
+        String etag = r.header("ETag");
+        if (etag == null) {
+          throw new StorageException(Kind.SERVER, what + ": the server's answer held no ETag", null);
         }
-      }, rb).eTag());
-      etags.put(number, etag);
+        etags.put(number, etag);
+      }
     }
 
     @Override
     public PutResult complete(int partCount) {
-      List<CompletedPart> parts = new ArrayList<>(partCount);
+      StringBuilder doc = new StringBuilder("<CompleteMultipartUpload" + XMLNS + ">");
       for (int i = 1; i <= partCount; i++) {
         String etag = etags.get(i);
         if (etag == null) {
           throw new IllegalStateException("part " + i + " of " + key + " was not uploaded");
         }
-        parts.add(CompletedPart.builder().partNumber(i).eTag(etag).build());
+        doc.append("<Part><PartNumber>").append(i).append("</PartNumber><ETag>")
+            .append(Xml.escape(etag)).append("</ETag></Part>");
       }
-      return call("complete upload of " + key, () -> new PutResult(version(s3.completeMultipartUpload(b -> b
-          .bucket(bucket).key(key).uploadId(uploadId)
-          .multipartUpload(m -> m.parts(parts))).versionId())));
+      doc.append("</CompleteMultipartUpload>");
+      String what = "complete upload of " + key;
+      // S3 may answer 200 and still fail: the error then is the answer's document.
+      for (int attempt = 1; ; attempt++) {
+        Call call = new Call("POST", bucket, key).query("uploadId", uploadId).document(doc.toString());
+        try (Response r = rest.ok(call, what)) {
+          String answer = r.text();
+          if (!answer.contains("<Error>")) {
+            return new PutResult(version(r.header("x-amz-version-id")));
+          }
+          if (attempt >= 3) {
+            throw S3Errors.status(500, Xml.text(answer, "Code"), Xml.text(answer, "Message"), what,
+                endpointText, null);
+          }
+        } catch (IOException e) {
+          if (attempt >= 3) {
+            throw S3Errors.network(e, what, endpointText);
+          }
+        }
+      }
     }
 
     @Override
     public void abort() {
       try {
-        s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        abortUpload(bucket, key, uploadId);
       } catch (RuntimeException ignored) {
         // the bucket's lifecycle rule removes what is left
       }
     }
   }
 
+  private Call getCall(String bucket, String key, String versionId) {
+    Call call = new Call("GET", bucket, key);
+    if (versionId != null) {
+      call.query("versionId", versionId);
+    }
+    return call;
+  }
+
   @Override
   public InputStream get(String bucket, String key, String versionId) {
-    GetObjectRequest.Builder req = GetObjectRequest.builder().bucket(bucket).key(key);
-    if (versionId != null) {
-      req.versionId(versionId);
-    }
-    return call("download " + key, () -> s3.getObject(req.build()));
+    return rest.ok(getCall(bucket, key, versionId), "download " + key).stream();
   }
 
   @Override
   public Download open(String bucket, String key, String versionId) {
-    GetObjectRequest.Builder req = GetObjectRequest.builder().bucket(bucket).key(key);
-    if (versionId != null) {
-      req.versionId(versionId);
-    }
-    var in = call("download " + key, () -> s3.getObject(req.build()));
-    var r = in.response();
-    return new Download(in, r.contentLength() == null ? -1 : r.contentLength(), r.metadata(),
-        r.lastModified());
+    Response r = rest.ok(getCall(bucket, key, versionId), "download " + key);
+    return new Download(r.stream(), r.length(), r.metadata(), r.lastModified());
   }
 
   @Override
-  public java.util.Map<String, String> head(String bucket, String key) {
-    return call("read " + key, () -> s3.headObject(b -> b.bucket(bucket).key(key)).metadata());
+  public Map<String, String> head(String bucket, String key) {
+    try (Response r = rest.ok(new Call("HEAD", bucket, key), "read " + key)) {
+      return r.metadata();
+    }
   }
 
   @Override
   public InputStream getRange(String bucket, String key, String versionId, long from, long length) {
-    GetObjectRequest.Builder req = GetObjectRequest.builder().bucket(bucket).key(key)
-        .range("bytes=" + from + "-" + (from + length - 1));
-    if (versionId != null) {
-      req.versionId(versionId);
+    Call call = getCall(bucket, key, versionId).header("range", "bytes=" + from + "-" + (from + length - 1));
+    String what = "download " + key;
+    Response r = rest.ok(call, what);
+    if (r.status != 206 && !(from == 0 && r.length() == length)) {
+      r.close();
+      throw new StorageException(Kind.CLIENT, what + ": the server ignored the byte range asked for", null);
     }
-    return call("download " + key, () -> s3.getObject(req.build()));
+    return r.stream();
   }
 
   @Override
@@ -401,35 +349,33 @@ public final class S3ObjectStore implements ObjectStore {
     String keyMarker = null;
     String idMarker = null;
     while (true) {
-      String km = keyMarker;
-      String im = idMarker;
-      var page = call("list unfinished uploads", () -> s3.listMultipartUploads(b -> {
-        b.bucket(bucket).prefix(prefix);
-        if (km != null) {
-          b.keyMarker(km).uploadIdMarker(im);
-        }
-      }));
-      for (var u : page.uploads()) {
-        out.add(new PendingUpload(u.key(), u.uploadId(), u.initiated()));
+      Call call = new Call("GET", bucket, null).query("uploads", null).query("prefix", prefix);
+      if (keyMarker != null) {
+        call.query("key-marker", keyMarker).query("upload-id-marker", idMarker);
       }
-      if (!Boolean.TRUE.equals(page.isTruncated())) {
+      String doc = rest.document(call, "list unfinished uploads");
+      for (String u : Xml.blocks(doc, "Upload")) {
+        out.add(new PendingUpload(Xml.text(u, "Key"), Xml.text(u, "UploadId"),
+            S3Rest.parseTime(Xml.text(u, "Initiated"))));
+      }
+      if (!"true".equals(Xml.text(doc, "IsTruncated"))) {
         return out;
       }
-      keyMarker = page.nextKeyMarker();
-      idMarker = page.nextUploadIdMarker();
+      keyMarker = Xml.text(doc, "NextKeyMarker");
+      idMarker = Xml.text(doc, "NextUploadIdMarker");
+      if (keyMarker == null || keyMarker.isEmpty()) {
+        return out;
+      }
     }
   }
 
   @Override
   public void abortUpload(String bucket, String key, String uploadId) {
-    try {
-      s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
-    } catch (S3Exception e) {
-      if (e.statusCode() != 404) {
-        throw S3Errors.translate(e, "abort upload of " + key, endpointText);
+    String what = "abort upload of " + key;
+    try (Response r = rest.exchange(new Call("DELETE", bucket, key).query("uploadId", uploadId), what)) {
+      if (!r.ok() && r.status != 404) {
+        throw S3Errors.status(r.status, r.code, r.message, what, endpointText, null);
       }
-    } catch (RuntimeException e) {
-      throw S3Errors.translate(e, "abort upload of " + key, endpointText);
     }
   }
 
@@ -437,12 +383,15 @@ public final class S3ObjectStore implements ObjectStore {
   public List<ObjectProblem> delete(String bucket, List<String> keys) {
     List<ObjectProblem> problems = new ArrayList<>();
     for (int i = 0; i < keys.size(); i += DELETE_BATCH) {
-      List<ObjectIdentifier> ids = keys.subList(i, Math.min(keys.size(), i + DELETE_BATCH)).stream()
-          .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
-      DeleteObjectsResponse r = call("delete objects", () -> s3.deleteObjects(b -> b.bucket(bucket)
-          .delete(Delete.builder().objects(ids).quiet(true).build())));
-      for (S3Error e : r.errors()) {
-        problems.add(new ObjectProblem(e.key(), e.code() + ": " + e.message()));
+      StringBuilder doc = new StringBuilder("<Delete" + XMLNS + "><Quiet>true</Quiet>");
+      for (String k : keys.subList(i, Math.min(keys.size(), i + DELETE_BATCH))) {
+        doc.append("<Object><Key>").append(Xml.escape(k)).append("</Key></Object>");
+      }
+      doc.append("</Delete>");
+      String answer = rest.document(new Call("POST", bucket, null).query("delete", null)
+          .document(doc.toString()), "delete objects");
+      for (String e : Xml.blocks(answer, "Error")) {
+        problems.add(new ObjectProblem(Xml.text(e, "Key"), Xml.text(e, "Code") + ": " + Xml.text(e, "Message")));
       }
     }
     return problems;
@@ -450,6 +399,6 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public void close() {
-    s3.close();
+    // connections are HttpURLConnection's, kept alive for the process
   }
 }

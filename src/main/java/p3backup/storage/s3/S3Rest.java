@@ -1,0 +1,451 @@
+package p3backup.storage.s3;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import p3backup.storage.StorageException;
+import p3backup.storage.StorageException.Kind;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * S3's REST protocol over {@link HttpURLConnection}: addressing (path style on a given
+ * endpoint, virtual-hosted style on AWS), SigV4 signing, retries with backoff, and S3's error
+ * documents. A request costs a few microseconds of CPU here beyond the HTTP exchange itself,
+ * which matters when a backup is ten thousand small PUTs.
+ *
+ * <p>Retried: broken or refused connections, timeouts, 5xx answers, throttling and a clock
+ * too far off the server's (then corrected by the server's Date). A body being read by the
+ * caller is not retried here: a download cut short throws from its stream, and the caller
+ * repeats the transfer.
+ */
+final class S3Rest {
+  static final int ATTEMPTS = 10;
+  private static final long BASE_DELAY_MS = 100;
+  private static final long THROTTLED_BASE_DELAY_MS = 500;
+  private static final long MAX_DELAY_MS = 20_000;
+  private static final int CONNECT_TIMEOUT_MS = 10_000;
+  private static final int READ_TIMEOUT_MS = 120_000;
+  private static final DateTimeFormatter AMZ_DATE =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private final URI endpoint;
+  private final String region;
+  private final String domain;
+  private final AwsCredentialsProvider credentials;
+  private final SigV4 signer;
+  private final String endpointText;
+  private volatile long clockOffsetMillis;
+
+  /**
+   * @param endpoint a server to talk to in path style, or null for AWS's regional endpoints
+   */
+  S3Rest(URI endpoint, String region, AwsCredentialsProvider credentials) {
+    this.endpoint = endpoint;
+    this.region = region;
+    this.domain = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+    this.credentials = credentials;
+    this.signer = new SigV4(region, "s3");
+    this.endpointText = endpoint == null ? "S3 in " + region : endpoint.toString();
+  }
+
+  String endpointText() {
+    return endpointText;
+  }
+
+  /** One request to make: what it acts on, its query, headers and body. */
+  static final class Call {
+    final String method;
+    final String bucket;
+    final String key;
+    final TreeMap<String, String> query = new TreeMap<>();
+    final TreeMap<String, String> headers = new TreeMap<>();
+    byte[] body;
+    int offset;
+    int length;
+    String payloadHash;
+
+    /**
+     * @param bucket the bucket, or null for the account's buckets
+     * @param key the object's key, or null for the bucket itself
+     */
+    Call(String method, String bucket, String key) {
+      this.method = method;
+      this.bucket = bucket;
+      this.key = key;
+    }
+
+    /** A query parameter; a null value makes a bare name such as {@code ?uploads}. */
+    Call query(String name, String value) {
+      query.put(SigV4.encode(name, false), value == null ? "" : SigV4.encode(value, false));
+      return this;
+    }
+
+    /** A header to send and sign; a null value is left out. */
+    Call header(String name, String value) {
+      if (value != null) {
+        headers.put(name.toLowerCase(Locale.ROOT), value);
+      }
+      return this;
+    }
+
+    /**
+     * The body. {@code sha256} (raw, may be null) becomes the signed payload hash; without it
+     * the payload is sent unsigned and the caller sends its own checksum header.
+     */
+    Call body(byte[] bytes, int off, int len, byte[] sha256) {
+      this.body = bytes;
+      this.offset = off;
+      this.length = len;
+      this.payloadHash = sha256 != null ? SigV4.hex(sha256) : SigV4.UNSIGNED_PAYLOAD;
+      return this;
+    }
+
+    /** A small body, hashed here and signed, with its Content-MD5. */
+    Call document(String xml) {
+      byte[] b = xml.getBytes(StandardCharsets.UTF_8);
+      header("content-type", "application/xml");
+      header("content-md5", java.util.Base64.getEncoder().encodeToString(md5(b)));
+      return body(b, 0, b.length, SigV4.sha256(b));
+    }
+  }
+
+  /** An answer: its status and headers, and its body to read (or already read, for errors). */
+  static final class Response implements AutoCloseable {
+    final int status;
+    final String code;
+    final String message;
+    private final HttpURLConnection conn;
+    private final InputStream in;
+
+    private Response(int status, HttpURLConnection conn, InputStream in, String code, String message) {
+      this.status = status;
+      this.conn = conn;
+      this.in = in;
+      this.code = code;
+      this.message = message;
+    }
+
+    boolean ok() {
+      return status >= 200 && status < 300;
+    }
+
+    String header(String name) {
+      return conn.getHeaderField(name);
+    }
+
+    long length() {
+      return conn.getContentLengthLong();
+    }
+
+    /** The x-amz-meta-* headers, names in lower case without the prefix. */
+    Map<String, String> metadata() {
+      Map<String, String> out = new HashMap<>();
+      for (Map.Entry<String, List<String>> h : conn.getHeaderFields().entrySet()) {
+        if (h.getKey() != null && h.getKey().regionMatches(true, 0, "x-amz-meta-", 0, 11)
+            && !h.getValue().isEmpty()) {
+          out.put(h.getKey().substring(11).toLowerCase(Locale.ROOT), h.getValue().get(0));
+        }
+      }
+      return out;
+    }
+
+    Instant lastModified() {
+      long t = conn.getHeaderFieldDate("Last-Modified", 0);
+      return t == 0 ? null : Instant.ofEpochMilli(t);
+    }
+
+    /** The body, which fails when the connection ends before the length the answer gave. */
+    InputStream stream() {
+      return new Counted(in == null ? InputStream.nullInputStream() : in, length());
+    }
+
+    /** The whole body as text (closing the answer). */
+    String text() throws IOException {
+      try (InputStream s = stream()) {
+        return new String(s.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (in != null) {
+        try {
+          in.close();
+        } catch (IOException ignored) {
+          // the connection is dropped instead of reused
+        }
+      }
+    }
+  }
+
+  /** Sends a call, retrying what is worth retrying; the answer may be any status. */
+  Response exchange(Call call, String what) {
+    String base = basePath();
+    IOException lastFailure = null;
+    for (int attempt = 1; ; attempt++) {
+      Response r;
+      try {
+        r = attempt(call, base);
+      } catch (IOException e) {
+        lastFailure = e;
+        if (attempt >= ATTEMPTS || !S3Errors.retryable(e)) {
+          throw S3Errors.network(e, what, endpointText);
+        }
+        pause(attempt, false, what, e);
+        continue;
+      }
+      if (r.ok() || r.status == 304) {
+        return r;
+      }
+      if ("RequestTimeTooSkewed".equals(r.code) || "RequestExpired".equals(r.code)) {
+        long server = r.conn.getHeaderFieldDate("Date", 0);
+        if (server != 0 && attempt < ATTEMPTS) {
+          clockOffsetMillis = server - System.currentTimeMillis();
+          continue;
+        }
+      }
+      boolean throttled = r.status == 429 || r.status == 503 || "SlowDown".equals(r.code)
+          || "Throttling".equals(r.code);
+      boolean retry = throttled || r.status == 500 || r.status == 502 || r.status == 504
+          || "RequestTimeout".equals(r.code) || "InternalError".equals(r.code);
+      if (!retry || attempt >= ATTEMPTS) {
+        return r;
+      }
+      pause(attempt, throttled, what, lastFailure);
+    }
+  }
+
+  /** Sends a call and fails with a {@link StorageException} unless the answer is 2xx. */
+  Response ok(Call call, String what) {
+    Response r = exchange(call, what);
+    if (!r.ok()) {
+      throw S3Errors.status(r.status, r.code, r.message, what, endpointText, r.header("x-amz-bucket-region"));
+    }
+    return r;
+  }
+
+  /** Sends a call whose answer is a document, and returns its text. */
+  String document(Call call, String what) {
+    try (Response r = ok(call, what)) {
+      return r.text();
+    } catch (IOException e) {
+      throw S3Errors.network(e, what, endpointText);
+    }
+  }
+
+  private static void pause(int attempt, boolean throttled, String what, IOException cause) {
+    long base = throttled ? THROTTLED_BASE_DELAY_MS : BASE_DELAY_MS;
+    long cap = Math.min(MAX_DELAY_MS, base << Math.min(attempt - 1, 20));
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException(Kind.NETWORK, what + ": interrupted", cause);
+    }
+  }
+
+  private Response attempt(Call call, String base) throws IOException {
+    AwsCredentials creds;
+    try {
+      creds = credentials.resolveCredentials();
+    } catch (SdkException | IllegalStateException e) {
+      throw S3Errors.noCredentials(e);
+    }
+    String amzDate = AMZ_DATE.format(Instant.ofEpochMilli(System.currentTimeMillis() + clockOffsetMillis));
+    TreeMap<String, String> signed = new TreeMap<>(call.headers);
+    signed.put("host", host(call.bucket));
+    signed.put("x-amz-date", amzDate);
+    String payload = call.body != null ? call.payloadHash : SigV4.EMPTY_SHA256;
+    signed.put("x-amz-content-sha256", payload);
+    if (creds instanceof AwsSessionCredentials s) {
+      signed.put("x-amz-security-token", s.sessionToken());
+    }
+    String query = SigV4.canonicalQuery(call.query);
+    String path = path(base, call);
+    String authorization = signer.authorization(call.method, path, query, signed, payload, amzDate,
+        creds.accessKeyId(), creds.secretAccessKey());
+
+    String url = scheme() + "://" + signed.get("host") + path + (query.isEmpty() ? "" : "?" + query);
+    HttpURLConnection conn = (HttpURLConnection) URI.create(url).toURL().openConnection();
+    conn.setConnectTimeout(CONNECT_TIMEOUT_MS);
+    conn.setReadTimeout(READ_TIMEOUT_MS);
+    conn.setInstanceFollowRedirects(false);
+    conn.setUseCaches(false);
+    conn.setRequestMethod(call.method);
+    for (Map.Entry<String, String> h : signed.entrySet()) {
+      if (!h.getKey().equals("host")) {
+        conn.setRequestProperty(h.getKey(), h.getValue());
+      }
+    }
+    conn.setRequestProperty("Authorization", authorization);
+    conn.setRequestProperty("User-Agent", "p3backup");
+    conn.setRequestProperty("Accept", "*/*");
+    boolean sends = call.body != null || call.method.equals("PUT") || call.method.equals("POST");
+    if (sends) {
+      if (!call.headers.containsKey("content-type")) {
+        conn.setRequestProperty("Content-Type", "application/octet-stream");
+      }
+      conn.setDoOutput(true);
+      conn.setFixedLengthStreamingMode(call.body == null ? 0 : call.length);
+      try (OutputStream out = conn.getOutputStream()) {
+        if (call.body != null) {
+          out.write(call.body, call.offset, call.length);
+        }
+      }
+    }
+    int status;
+    try {
+      status = conn.getResponseCode();
+    } catch (IOException e) {
+      conn.disconnect();
+      throw e;
+    }
+    if (status >= 200 && status < 300) {
+      return new Response(status, conn, call.method.equals("HEAD") ? null : conn.getInputStream(), null, null);
+    }
+    String code = null;
+    String message = null;
+    InputStream err = conn.getErrorStream();
+    if (err != null) {
+      try (err) {
+        String doc = new String(err.readNBytes(256 * 1024), StandardCharsets.UTF_8);
+        code = Xml.text(doc, "Code");
+        message = Xml.text(doc, "Message");
+      } catch (IOException e) {
+        // the status alone says enough
+      }
+    }
+    return new Response(status, conn, null, code, message);
+  }
+
+  private String scheme() {
+    return endpoint == null ? "https" : endpoint.getScheme().toLowerCase(Locale.ROOT);
+  }
+
+  /** The Host header, as HttpURLConnection writes it (the port only when not the default). */
+  String host(String bucket) {
+    if (endpoint == null) {
+      String s3 = "s3." + region + "." + domain;
+      return bucket != null && virtualHosted(bucket) ? bucket + "." + s3 : s3;
+    }
+    int port = endpoint.getPort();
+    int standard = "https".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80;
+    return endpoint.getHost() + (port != -1 && port != standard ? ":" + port : "");
+  }
+
+  private String basePath() {
+    if (endpoint != null) {
+      String p = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
+      return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    }
+    return "";
+  }
+
+  /** The request path, percent-encoded: path style but for AWS buckets fit for a host name. */
+  String path(String base, Call call) {
+    String key = call.key == null ? null : SigV4.encode(call.key, true);
+    if (call.bucket == null) {
+      return base + "/";
+    }
+    if (endpoint == null && virtualHosted(call.bucket)) {
+      return "/" + (key == null ? "" : key);
+    }
+    return base + "/" + call.bucket + (key == null ? "" : "/" + key);
+  }
+
+  /** Whether AWS can address the bucket as a host name over TLS (no dots, DNS-safe). */
+  static boolean virtualHosted(String bucket) {
+    if (bucket.length() < 3 || bucket.length() > 63) {
+      return false;
+    }
+    for (int i = 0; i < bucket.length(); i++) {
+      char c = bucket.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && i > 0
+          && i < bucket.length() - 1);
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static Instant parseTime(String iso) {
+    if (iso == null || iso.isEmpty()) {
+      return null;
+    }
+    try {
+      return Instant.parse(iso);
+    } catch (DateTimeParseException e) {
+      try {
+        return ZonedDateTime.parse(iso, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      } catch (DateTimeParseException e2) {
+        return null;
+      }
+    }
+  }
+
+  static byte[] md5(byte[] b) {
+    try {
+      return java.security.MessageDigest.getInstance("MD5").digest(b);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A body that ends in an IOException, not quietly, when the connection closes too early. */
+  private static final class Counted extends FilterInputStream {
+    private final long expected;
+    private long seen;
+
+    Counted(InputStream in, long expected) {
+      super(in);
+      this.expected = expected;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b < 0) {
+        checkEnd();
+      } else {
+        seen++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buf, int off, int len) throws IOException {
+      int n = super.read(buf, off, len);
+      if (n < 0) {
+        checkEnd();
+      } else {
+        seen += n;
+      }
+      return n;
+    }
+
+    private void checkEnd() throws IOException {
+      if (expected >= 0 && seen < expected) {
+        throw new IOException("the connection closed after " + seen + " of " + expected + " bytes");
+      }
+    }
+  }
+}
