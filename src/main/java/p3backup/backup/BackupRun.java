@@ -155,8 +155,12 @@ public final class BackupRun {
     ExecutorService parts = Workers.pool("p3backup-part", jobs);
     try {
       Uploader uploader = new Uploader(store, withPartSize(partSize), buffers, parts, listener);
+      // Files are handed to the workers a window ahead of the results being collected, and each
+      // result is dropped once collected, so that memory holds no task per file of the tree.
       List<Future<Uploader.Outcome>> outcomes = new ArrayList<>(toCheck.size());
-      for (LocalEntry e : toCheck) {
+      int window = jobs * 64;
+      java.util.function.IntConsumer submit = i -> {
+        LocalEntry e = toCheck.get(i);
         ManifestEntry was = before.get(e.path());
         ManifestEntry prevFile = was != null && was.type() == EntryType.FILE ? was : null;
         outcomes.add(files.submit(() -> {
@@ -167,6 +171,9 @@ public final class BackupRun {
           listener.fileDone(e.path());
           return o;
         }));
+      };
+      for (int i = 0; i < Math.min(window, toCheck.size()); i++) {
+        submit.accept(i);
       }
       List<Future<?>> markerJobs = new ArrayList<>();
       if (!options.dryRun()) {
@@ -187,11 +194,18 @@ public final class BackupRun {
         }
       }
       StorageException failure = null;
-      for (int i = 0; i < outcomes.size(); i++) {
+      for (int i = 0; i < toCheck.size(); i++) {
+        if (failure == null && outcomes.size() < toCheck.size()) {
+          submit.accept(outcomes.size());
+        }
+        if (i >= outcomes.size()) {
+          break; // not submitted after a failure
+        }
         LocalEntry e = toCheck.get(i);
         Uploader.Outcome o;
         try {
           o = outcomes.get(i).get();
+          outcomes.set(i, null);
         } catch (ExecutionException ex) {
           if (ex.getCause() instanceof StorageException se) {
             if (failure == null) {
@@ -412,7 +426,9 @@ public final class BackupRun {
 
   private static void cancel(List<? extends Future<?>> futures) {
     for (Future<?> f : futures) {
-      f.cancel(false);
+      if (f != null) {
+        f.cancel(false);
+      }
     }
   }
 

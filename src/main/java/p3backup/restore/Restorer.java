@@ -64,6 +64,13 @@ public final class Restorer {
   private final Problems problems;
   private SafeDestination destination;
   private boolean foldsCase;
+  private boolean posix;
+  /**
+   * Directories of the destination this run has seen to be real directories, reached through
+   * no symbolic link: files placed in them need no check of their parents again. Only files
+   * are written while it is used, so nothing of ours turns one into a link in the meantime.
+   */
+  private final Set<Path> safeDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private boolean versioned;
   private String snapshotId;
   /** For a restore from a listing: the MD5 that single-part objects' ETags give, by path. */
@@ -104,6 +111,7 @@ public final class Restorer {
     Path root = options.destination().toRealPath();
     destination = new SafeDestination(root);
     foldsCase = foldsCase(root);
+    posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
 
     // Decide where each entry goes; name and skip what cannot be restored safely.
     List<Placed> dirs = new ArrayList<>();
@@ -254,6 +262,7 @@ public final class Restorer {
       return false;
     }
     if (Files.isDirectory(d.path(), LinkOption.NOFOLLOW_LINKS)) {
+      safeDirs.add(d.path());
       return false;
     }
     if (Files.exists(d.path(), LinkOption.NOFOLLOW_LINKS)) {
@@ -262,6 +271,7 @@ public final class Restorer {
     }
     try {
       Files.createDirectories(d.path());
+      safeDirs.add(d.path());
       return true;
     } catch (IOException e) {
       problems.add(d.entry().path(), "cannot create directory: " + describe(e));
@@ -292,13 +302,17 @@ public final class Restorer {
       throws InterruptedException {
     ManifestEntry e = f.entry();
     Path target = f.path();
-    String blocked = linkInTheWay(target, false);
-    if (blocked != null) {
-      problems.add(e.path(), blocked);
-      return Outcome.SKIPPED;
-    }
+    Path parent = target.getParent();
     try {
-      Files.createDirectories(target.getParent());
+      if (!safeDirs.contains(parent)) {
+        String blocked = linkInTheWay(target, false);
+        if (blocked != null) {
+          problems.add(e.path(), blocked);
+          return Outcome.SKIPPED;
+        }
+        Files.createDirectories(parent);
+        safeDirs.add(parent);
+      }
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
           problems.add(e.path(), "a directory is in the way of this file: not restored");
@@ -397,7 +411,7 @@ public final class Restorer {
         OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE)) {
       long size = 0;
-      byte[] buf = new byte[1 << 16];
+      byte[] buf = new byte[(int) Math.min(1 << 16, Math.max(1 << 13, e.size() + 1))];
       int n;
       InputStream in = d.stream();
       while ((n = in.read(buf)) > 0) {
@@ -529,7 +543,7 @@ public final class Restorer {
       if (mtimeNanos != UNKNOWN) {
         Files.setLastModifiedTime(p, FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS));
       }
-      if (mode >= 0 && p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      if (mode >= 0 && posix) {
         Files.setPosixFilePermissions(p, permissions(mode));
       }
     } catch (IOException | UnsupportedOperationException e) {
