@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 import p3backup.backup.BackupResult.Planned;
 import p3backup.paths.EntryType;
@@ -62,6 +63,23 @@ public final class BackupRun {
     Problems problems = new Problems(listener);
     SnapshotStore snapshots = new SnapshotStore(store, options.bucket(), options.keyPrefix());
 
+    // The tree is scanned while the bucket is checked and the last snapshot fetched: the one
+    // waits on the disk, the other on the network.
+    listener.phase("scan");
+    FutureTask<List<LocalEntry>> scan = new FutureTask<>(() -> new Scanner(options.root(),
+        options.excludes(), options.followLinks(), options.keyPrefix(), listener, problems).scan());
+    Thread scanner = new Thread(scan, "p3backup-scan");
+    scanner.setDaemon(true);
+    scanner.start();
+    try {
+      return run(problems, snapshots, scan);
+    } finally {
+      scan.cancel(true);
+    }
+  }
+
+  private BackupResult run(Problems problems, SnapshotStore snapshots,
+      FutureTask<List<LocalEntry>> scan) throws IOException, InterruptedException {
     BucketState state = store.bucketState(options.bucket());
     boolean created = false;
     Manifest previous = null;
@@ -81,18 +99,23 @@ public final class BackupRun {
       previous = latest(snapshots, refs, problems);
       takenOver = journal.takeOver(listing.runs(), previous);
     }
+    List<LocalEntry> local;
+    try {
+      local = scan.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw unchecked(e);
+    }
     try (journal) {
-      return backup(snapshots, refs, problems, journal, previous, takenOver, created);
+      return backup(snapshots, refs, problems, journal, previous, takenOver, created, local);
     }
   }
 
   private BackupResult backup(SnapshotStore snapshots, List<SnapshotRef> refs, Problems problems,
-      RunJournal journal, Manifest previous, Map<String, ManifestEntry> takenOver, boolean created)
-      throws IOException, InterruptedException {
-
-    listener.phase("scan");
-    List<LocalEntry> local = new Scanner(options.root(), options.excludes(), options.followLinks(),
-        options.keyPrefix(), listener, problems).scan();
+      RunJournal journal, Manifest previous, Map<String, ManifestEntry> takenOver, boolean created,
+      List<LocalEntry> local) throws IOException, InterruptedException {
 
     // Plan: which files may have changed, which directories need a marker object.
     Map<String, ManifestEntry> before = new HashMap<>();

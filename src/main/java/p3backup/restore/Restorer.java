@@ -13,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
@@ -313,7 +314,8 @@ public final class Restorer {
         Files.createDirectories(parent);
         safeDirs.add(parent);
       }
-      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      boolean existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+      if (existed) {
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
           problems.add(e.path(), "a directory is in the way of this file: not restored");
           return Outcome.SKIPPED;
@@ -329,7 +331,7 @@ public final class Restorer {
           return Outcome.SKIPPED;
         }
       }
-      return download(f, parts, downloaded) ? Outcome.RESTORED : Outcome.SKIPPED;
+      return download(f, existed, parts, downloaded) ? Outcome.RESTORED : Outcome.SKIPPED;
     } catch (StorageException s) {
       if (s.kind() == StorageException.Kind.NOT_FOUND) {
         problems.add(e.path(), (e.versionId() != null ? "version " + e.versionId() + " is"
@@ -359,7 +361,7 @@ public final class Restorer {
   /** What one download brought: its size, SHA-256 and the object's metadata. */
   private record Fetched(long size, String sha256, Map<String, String> metadata, Instant lastModified) {}
 
-  private boolean download(Placed f, ExecutorService parts, AtomicLong downloaded)
+  private boolean download(Placed f, boolean existed, ExecutorService parts, AtomicLong downloaded)
       throws IOException, InterruptedException {
     ManifestEntry e = f.entry();
     String key = KeyMapper.objectKey(options.keyPrefix(), e.path(), false);
@@ -386,7 +388,7 @@ public final class Restorer {
           : metadataMtime(got.metadata(), got.lastModified());
       int mode = e.mode() >= 0 ? e.mode() : metadataMode(got.metadata());
       setAttributes(tmp, mtime, mode, false);
-      move(tmp, f.path());
+      move(tmp, f.path(), existed);
       moved = true;
       return true;
     } finally {
@@ -405,7 +407,15 @@ public final class Restorer {
   }
 
   private Fetched fetchWhole(String key, ManifestEntry e, Path tmp) throws IOException {
-    Files.deleteIfExists(tmp);
+    try {
+      return fetchWholeOnce(key, e, tmp);
+    } catch (IOException | RuntimeException ex) {
+      Files.deleteIfExists(tmp); // a retry creates it anew
+      throw ex;
+    }
+  }
+
+  private Fetched fetchWholeOnce(String key, ManifestEntry e, Path tmp) throws IOException {
     MessageDigest sha = Digests.sha256();
     try (Download d = store.open(options.bucket(), key, e.versionId());
         OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
@@ -487,8 +497,8 @@ public final class Restorer {
     }
   }
 
-  private static void move(Path tmp, Path target) throws IOException {
-    if (Files.isSymbolicLink(target)) {
+  private static void move(Path tmp, Path target, boolean existed) throws IOException {
+    if (existed && Files.isSymbolicLink(target)) {
       Files.delete(target); // replace the link itself, never what it points to
     }
     try {
@@ -541,7 +551,10 @@ public final class Restorer {
   private void setAttributes(Path p, long mtimeNanos, int mode, boolean dir) {
     try {
       if (mtimeNanos != UNKNOWN) {
-        Files.setLastModifiedTime(p, FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS));
+        // Both times given and links not followed (p is ours, never a link): one system call,
+        // where setLastModifiedTime opens the file and reads its times first.
+        Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+            .setTimes(FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS), FileTime.from(Instant.now()), null);
       }
       if (mode >= 0 && posix) {
         Files.setPosixFilePermissions(p, permissions(mode));
