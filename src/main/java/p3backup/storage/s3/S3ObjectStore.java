@@ -65,15 +65,10 @@ public final class S3ObjectStore implements ObjectStore {
     } catch (SdkException | IllegalArgumentException | IllegalStateException e) {
       throw S3Errors.noCredentials(e);
     }
-    // HttpURLConnection keeps at most http.maxConnections idle connections per host (5 unless
-    // raised); set at run time so that it holds in a native image too.
-    String max = System.getProperty("http.maxConnections");
-    if (max == null || Integer.parseInt(max) < settings.connections()) {
-      System.setProperty("http.maxConnections", Integer.toString(settings.connections()));
-    }
     String region = config.region();
     URI endpoint = config.endpoint().orElse(null);
-    return new S3ObjectStore(new S3Rest(endpoint, region, credentials), region, endpoint);
+    return new S3ObjectStore(new S3Rest(endpoint, region, credentials, settings.connections()),
+        region, endpoint);
   }
 
   /**
@@ -399,6 +394,6 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public void close() {
-    // connections are HttpURLConnection's, kept alive for the process
+    rest.close();
   }
 }

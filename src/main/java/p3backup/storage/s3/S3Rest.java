@@ -3,8 +3,6 @@ package p3backup.storage.s3;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -13,7 +11,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,7 +23,7 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * S3's REST protocol over {@link HttpURLConnection}: addressing (path style on a given
+ * S3's REST protocol over {@link Http}: addressing (path style on a given
  * endpoint, virtual-hosted style on AWS), SigV4 signing, retries with backoff, and S3's error
  * documents. A request costs a few microseconds of CPU here beyond the HTTP exchange itself,
  * which matters when a backup is ten thousand small PUTs.
@@ -41,23 +38,32 @@ final class S3Rest {
   private static final long BASE_DELAY_MS = 100;
   private static final long THROTTLED_BASE_DELAY_MS = 500;
   private static final long MAX_DELAY_MS = 20_000;
-  private static final int CONNECT_TIMEOUT_MS = 10_000;
-  private static final int READ_TIMEOUT_MS = 120_000;
   private static final DateTimeFormatter AMZ_DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
+  private final Http http;
   private final URI endpoint;
   private final String region;
   private final String domain;
   private final AwsCredentialsProvider credentials;
   private final SigV4 signer;
   private final String endpointText;
-  private volatile long clockOffsetMillis;
+  /** How far the server's clock is ahead of ours, learnt from a RequestTimeTooSkewed answer. */
+  volatile long clockOffsetMillis;
 
   /**
    * @param endpoint a server to talk to in path style, or null for AWS's regional endpoints
    */
   S3Rest(URI endpoint, String region, AwsCredentialsProvider credentials) {
+    this(endpoint, region, credentials, 16);
+  }
+
+  /**
+   * @param endpoint a server to talk to in path style, or null for AWS's regional endpoints
+   * @param connections how many idle connections to keep per host
+   */
+  S3Rest(URI endpoint, String region, AwsCredentialsProvider credentials, int connections) {
+    this.http = new Http(connections);
     this.endpoint = endpoint;
     this.region = region;
     this.domain = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
@@ -68,6 +74,11 @@ final class S3Rest {
 
   String endpointText() {
     return endpointText;
+  }
+
+  /** Closes the idle connections. */
+  void close() {
+    http.close();
   }
 
   /** One request to make: what it acts on, its query, headers and body. */
@@ -132,13 +143,11 @@ final class S3Rest {
     final int status;
     final String code;
     final String message;
-    private final HttpURLConnection conn;
-    private final InputStream in;
+    private final Http.Answer answer;
 
-    private Response(int status, HttpURLConnection conn, InputStream in, String code, String message) {
-      this.status = status;
-      this.conn = conn;
-      this.in = in;
+    private Response(Http.Answer answer, String code, String message) {
+      this.status = answer.status;
+      this.answer = answer;
       this.code = code;
       this.message = message;
     }
@@ -148,33 +157,31 @@ final class S3Rest {
     }
 
     String header(String name) {
-      return conn.getHeaderField(name);
+      return answer.header(name.toLowerCase(Locale.ROOT));
     }
 
     long length() {
-      return conn.getContentLengthLong();
+      return answer.length;
     }
 
     /** The x-amz-meta-* headers, names in lower case without the prefix. */
     Map<String, String> metadata() {
       Map<String, String> out = new HashMap<>();
-      for (Map.Entry<String, List<String>> h : conn.getHeaderFields().entrySet()) {
-        if (h.getKey() != null && h.getKey().regionMatches(true, 0, "x-amz-meta-", 0, 11)
-            && !h.getValue().isEmpty()) {
-          out.put(h.getKey().substring(11).toLowerCase(Locale.ROOT), h.getValue().get(0));
+      for (String[] h : answer.headers()) {
+        if (h[0].startsWith("x-amz-meta-")) {
+          out.putIfAbsent(h[0].substring(11), h[1]);
         }
       }
       return out;
     }
 
     Instant lastModified() {
-      long t = conn.getHeaderFieldDate("Last-Modified", 0);
-      return t == 0 ? null : Instant.ofEpochMilli(t);
+      return parseTime(header("Last-Modified"));
     }
 
     /** The body, which fails when the connection ends before the length the answer gave. */
     InputStream stream() {
-      return new Counted(in == null ? InputStream.nullInputStream() : in, length());
+      return new Counted(answer.body, length());
     }
 
     /** The whole body as text (closing the answer). */
@@ -186,12 +193,10 @@ final class S3Rest {
 
     @Override
     public void close() {
-      if (in != null) {
-        try {
-          in.close();
-        } catch (IOException ignored) {
-          // the connection is dropped instead of reused
-        }
+      try {
+        answer.body.close();
+      } catch (IOException ignored) {
+        // the connection is dropped instead of reused
       }
     }
   }
@@ -215,10 +220,13 @@ final class S3Rest {
       if (r.ok() || r.status == 304) {
         return r;
       }
-      if ("RequestTimeTooSkewed".equals(r.code) || "RequestExpired".equals(r.code)) {
-        long server = r.conn.getHeaderFieldDate("Date", 0);
-        if (server != 0 && attempt < ATTEMPTS) {
-          clockOffsetMillis = server - System.currentTimeMillis();
+      // A clock too far from the server's: S3 says so, or for HEAD (no body) only refuses.
+      boolean skew = "RequestTimeTooSkewed".equals(r.code) || "RequestExpired".equals(r.code);
+      if ((skew || (r.status == 403 && r.code == null)) && attempt < ATTEMPTS) {
+        Instant server = parseTime(r.header("Date"));
+        long offset = server == null ? 0 : server.toEpochMilli() - System.currentTimeMillis();
+        if (server != null && (skew || Math.abs(offset - clockOffsetMillis) > 60_000)) {
+          clockOffsetMillis = offset;
           continue;
         }
       }
@@ -283,64 +291,47 @@ final class S3Rest {
     String authorization = signer.authorization(call.method, path, query, signed, payload, amzDate,
         creds.accessKeyId(), creds.secretAccessKey());
 
-    String url = scheme() + "://" + signed.get("host") + path + (query.isEmpty() ? "" : "?" + query);
-    HttpURLConnection conn = (HttpURLConnection) URI.create(url).toURL().openConnection();
-    conn.setConnectTimeout(CONNECT_TIMEOUT_MS);
-    conn.setReadTimeout(READ_TIMEOUT_MS);
-    conn.setInstanceFollowRedirects(false);
-    conn.setUseCaches(false);
-    conn.setRequestMethod(call.method);
+    String host = signed.get("host");
+    StringBuilder head = new StringBuilder(512);
+    head.append(call.method).append(' ').append(path);
+    if (!query.isEmpty()) {
+      head.append('?').append(query);
+    }
+    head.append(" HTTP/1.1\r\nHost: ").append(host).append("\r\n");
     for (Map.Entry<String, String> h : signed.entrySet()) {
       if (!h.getKey().equals("host")) {
-        conn.setRequestProperty(h.getKey(), h.getValue());
+        head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
       }
     }
-    conn.setRequestProperty("Authorization", authorization);
-    conn.setRequestProperty("User-Agent", "p3backup");
-    conn.setRequestProperty("Accept", "*/*");
+    head.append("Authorization: ").append(authorization).append("\r\nUser-Agent: p3backup\r\n");
     boolean sends = call.body != null || call.method.equals("PUT") || call.method.equals("POST");
     if (sends) {
       if (!call.headers.containsKey("content-type")) {
-        conn.setRequestProperty("Content-Type", "application/octet-stream");
+        head.append("Content-Type: application/octet-stream\r\n");
       }
-      conn.setDoOutput(true);
-      conn.setFixedLengthStreamingMode(call.body == null ? 0 : call.length);
-      try (OutputStream out = conn.getOutputStream()) {
-        if (call.body != null) {
-          out.write(call.body, call.offset, call.length);
-        }
-      }
+      head.append("Content-Length: ").append(call.body == null ? 0 : call.length).append("\r\n");
     }
-    int status;
-    try {
-      status = conn.getResponseCode();
-    } catch (IOException e) {
-      conn.disconnect();
-      throw e;
-    }
-    if (status >= 200 && status < 300) {
-      return new Response(status, conn, call.method.equals("HEAD") ? null : conn.getInputStream(), null, null);
+    boolean tls = endpoint == null || "https".equalsIgnoreCase(endpoint.getScheme());
+    String connectHost = endpoint == null ? host : endpoint.getHost();
+    int port = endpoint == null || endpoint.getPort() < 0 ? (tls ? 443 : 80) : endpoint.getPort();
+    Http.Answer a = http.exchange(tls, connectHost, port, call.method, head.toString(), call.body,
+        call.offset, call.length);
+    if (a.status >= 200 && a.status < 300) {
+      return new Response(a, null, null);
     }
     String code = null;
     String message = null;
-    InputStream err = conn.getErrorStream();
-    if (err != null) {
-      try (err) {
-        String doc = new String(err.readNBytes(256 * 1024), StandardCharsets.UTF_8);
-        code = Xml.text(doc, "Code");
-        message = Xml.text(doc, "Message");
-      } catch (IOException e) {
-        // the status alone says enough
-      }
+    try (InputStream err = a.body) {
+      String doc = new String(err.readNBytes(256 * 1024), StandardCharsets.UTF_8);
+      code = Xml.text(doc, "Code");
+      message = Xml.text(doc, "Message");
+    } catch (IOException e) {
+      // the status alone says enough
     }
-    return new Response(status, conn, null, code, message);
+    return new Response(a, code, message);
   }
 
-  private String scheme() {
-    return endpoint == null ? "https" : endpoint.getScheme().toLowerCase(Locale.ROOT);
-  }
-
-  /** The Host header, as HttpURLConnection writes it (the port only when not the default). */
+  /** The Host header: the port only when not the scheme's default. */
   String host(String bucket) {
     if (endpoint == null) {
       String s3 = "s3." + region + "." + domain;
@@ -411,7 +402,7 @@ final class S3Rest {
   }
 
   /** A body that ends in an IOException, not quietly, when the connection closes too early. */
-  private static final class Counted extends FilterInputStream {
+  static final class Counted extends FilterInputStream {
     private final long expected;
     private long seen;
 
