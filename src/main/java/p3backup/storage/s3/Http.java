@@ -54,12 +54,7 @@ final class Http {
 
     /** The first value of a header, or null; {@code name} in lower case. */
     String header(String name) {
-      for (String[] h : headers) {
-        if (h[0].equals(name)) {
-          return h[1];
-        }
-      }
-      return null;
+      return find(headers, name);
     }
 
     List<String[]> headers() {

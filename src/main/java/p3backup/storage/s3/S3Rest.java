@@ -43,6 +43,8 @@ final class S3Rest {
 
   private final Http http;
   private final URI endpoint;
+  /** The endpoint's own path, prefixed to every request's (without a trailing slash). */
+  private final String basePath;
   private final String region;
   private final String domain;
   private final AwsCredentialsProvider credentials;
@@ -65,6 +67,8 @@ final class S3Rest {
   S3Rest(URI endpoint, String region, AwsCredentialsProvider credentials, int connections) {
     this.http = new Http(connections);
     this.endpoint = endpoint;
+    String p = endpoint == null || endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
+    this.basePath = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
     this.region = region;
     this.domain = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
     this.credentials = credentials;
@@ -203,12 +207,11 @@ final class S3Rest {
 
   /** Sends a call, retrying what is worth retrying; the answer may be any status. */
   Response exchange(Call call, String what) {
-    String base = basePath();
     IOException lastFailure = null;
     for (int attempt = 1; ; attempt++) {
       Response r;
       try {
-        r = attempt(call, base);
+        r = attempt(call);
       } catch (IOException e) {
         lastFailure = e;
         if (attempt >= ATTEMPTS || !S3Errors.retryable(e)) {
@@ -270,7 +273,7 @@ final class S3Rest {
     }
   }
 
-  private Response attempt(Call call, String base) throws IOException {
+  private Response attempt(Call call) throws IOException {
     AwsCredentials creds;
     try {
       creds = credentials.resolveCredentials();
@@ -287,7 +290,7 @@ final class S3Rest {
       signed.put("x-amz-security-token", s.sessionToken());
     }
     String query = SigV4.canonicalQuery(call.query);
-    String path = path(base, call);
+    String path = path(call);
     String authorization = signer.authorization(call.method, path, query, signed, payload, amzDate,
         creds.accessKeyId(), creds.secretAccessKey());
 
@@ -342,24 +345,16 @@ final class S3Rest {
     return endpoint.getHost() + (port != -1 && port != standard ? ":" + port : "");
   }
 
-  private String basePath() {
-    if (endpoint != null) {
-      String p = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
-      return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
-    }
-    return "";
-  }
-
   /** The request path, percent-encoded: path style but for AWS buckets fit for a host name. */
-  String path(String base, Call call) {
+  String path(Call call) {
     String key = call.key == null ? null : SigV4.encode(call.key, true);
     if (call.bucket == null) {
-      return base + "/";
+      return basePath + "/";
     }
     if (endpoint == null && virtualHosted(call.bucket)) {
       return "/" + (key == null ? "" : key);
     }
-    return base + "/" + call.bucket + (key == null ? "" : "/" + key);
+    return basePath + "/" + call.bucket + (key == null ? "" : "/" + key);
   }
 
   /** Whether AWS can address the bucket as a host name over TLS (no dots, DNS-safe). */

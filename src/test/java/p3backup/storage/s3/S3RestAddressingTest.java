@@ -17,17 +17,17 @@ class S3RestAddressingTest {
   void awsBucketsFitForHostNamesAreVirtualHosted() {
     S3Rest.Call c = new S3Rest.Call("GET", "my-bucket", "a b/c.txt");
     assertEquals("my-bucket.s3.eu-central-1.amazonaws.com", AWS.host("my-bucket"));
-    assertEquals("/a%20b/c.txt", AWS.path("", c));
-    assertEquals("/", AWS.path("", new S3Rest.Call("GET", "my-bucket", null)));
+    assertEquals("/a%20b/c.txt", AWS.path(c));
+    assertEquals("/", AWS.path(new S3Rest.Call("GET", "my-bucket", null)));
     assertEquals("my-bucket.s3.cn-north-1.amazonaws.com.cn", CHINA.host("my-bucket"));
   }
 
   @Test
   void awsBucketsWithDotsAreAddressedByPath() {
     assertEquals("s3.eu-central-1.amazonaws.com", AWS.host("my.bucket"));
-    assertEquals("/my.bucket/k", AWS.path("", new S3Rest.Call("GET", "my.bucket", "k")));
+    assertEquals("/my.bucket/k", AWS.path(new S3Rest.Call("GET", "my.bucket", "k")));
     assertEquals("s3.eu-central-1.amazonaws.com", AWS.host(null));
-    assertEquals("/", AWS.path("", new S3Rest.Call("GET", null, null)));
+    assertEquals("/", AWS.path(new S3Rest.Call("GET", null, null)));
   }
 
   @Test
@@ -35,8 +35,11 @@ class S3RestAddressingTest {
     S3Rest local = new S3Rest(URI.create("http://127.0.0.1:9000"), "us-east-1",
         AnonymousCredentialsProvider.create());
     assertEquals("127.0.0.1:9000", local.host("b"));
-    assertEquals("/b/x/y", local.path("", new S3Rest.Call("GET", "b", "x/y")));
-    assertEquals("/b", local.path("", new S3Rest.Call("GET", "b", null)));
+    assertEquals("/b/x/y", local.path(new S3Rest.Call("GET", "b", "x/y")));
+    assertEquals("/b", local.path(new S3Rest.Call("GET", "b", null)));
+    S3Rest under = new S3Rest(URI.create("http://127.0.0.1:9000/s3/"), "us-east-1",
+        AnonymousCredentialsProvider.create());
+    assertEquals("/s3/b/k", under.path(new S3Rest.Call("GET", "b", "k")));
     S3Rest https = new S3Rest(URI.create("https://s3.example.com:443"), "us-east-1",
         AnonymousCredentialsProvider.create());
     assertEquals("s3.example.com", https.host("b"));
