@@ -35,9 +35,17 @@ public final class Retries {
           throw e;
         }
       }
-      long cap = Math.min(CAP_MS, BASE_MS << (attempt - 1));
-      Thread.sleep(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+      Thread.sleep(delayMillis(attempt, BASE_MS, CAP_MS));
     }
+  }
+
+  /**
+   * The pause after failed attempt {@code attempt} (1-based): exponential from {@code baseMs},
+   * at most {@code capMs}, with jitter over its upper half.
+   */
+  public static long delayMillis(int attempt, long baseMs, long capMs) {
+    long cap = Math.min(capMs, baseMs << Math.min(attempt - 1, 20));
+    return ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
   }
 
   static boolean worthRetrying(StorageException e) {

@@ -59,9 +59,7 @@ final class S3Errors {
 
   /** Whether a failed exchange may succeed when sent again. */
   static boolean retryable(IOException e) {
-    return !(e instanceof SSLException && isCertificateProblem(e))
-        && !(e instanceof java.net.MalformedURLException)
-        && !(e instanceof java.net.ProtocolException && String.valueOf(e.getMessage()).contains("redirect"));
+    return !(e instanceof SSLException && isCertificateProblem(e));
   }
 
   /** A failed exchange, after retries. */

@@ -270,23 +270,28 @@ public final class S3ObjectStore implements ObjectStore {
       }
       doc.append("</CompleteMultipartUpload>");
       String what = "complete upload of " + key;
-      // S3 may answer 200 and still fail: the error then is the answer's document.
+      // S3 may answer 200 and still fail: the error then is the answer's document, retried
+      // here as S3Rest retries the same error sent with an error status.
       for (int attempt = 1; ; attempt++) {
         Call call = new Call("POST", bucket, key).query("uploadId", uploadId).document(doc.toString());
+        String answer;
+        String version;
         try (Response r = rest.ok(call, what)) {
-          String answer = r.text();
-          if (!answer.contains("<Error>")) {
-            return new PutResult(version(r.header("x-amz-version-id")));
-          }
-          if (attempt >= 3) {
-            throw S3Errors.status(500, Xml.text(answer, "Code"), Xml.text(answer, "Message"), what,
-                endpointText, null);
-          }
+          answer = r.text();
+          version = r.header("x-amz-version-id");
         } catch (IOException e) {
-          if (attempt >= 3) {
-            throw S3Errors.network(e, what, endpointText);
-          }
+          throw S3Errors.network(e, what, endpointText);
         }
+        if (!answer.contains("<Error>")) {
+          return new PutResult(version(version));
+        }
+        String code = Xml.text(answer, "Code");
+        boolean retryable = S3Rest.retryable(200, code); // by its code alone
+        if (!retryable || attempt >= S3Rest.ATTEMPTS) {
+          throw S3Errors.status(retryable ? 500 : 400, code, Xml.text(answer, "Message"), what,
+              endpointText, null);
+        }
+        S3Rest.pause(attempt, S3Rest.throttled(200, code), what, null);
       }
     }
 

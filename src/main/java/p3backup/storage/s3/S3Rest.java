@@ -14,7 +14,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
+import p3backup.storage.Retries;
 import p3backup.storage.StorageException;
 import p3backup.storage.StorageException.Kind;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -233,15 +233,22 @@ final class S3Rest {
           continue;
         }
       }
-      boolean throttled = r.status == 429 || r.status == 503 || "SlowDown".equals(r.code)
-          || "Throttling".equals(r.code);
-      boolean retry = throttled || r.status == 500 || r.status == 502 || r.status == 504
-          || "RequestTimeout".equals(r.code) || "InternalError".equals(r.code);
-      if (!retry || attempt >= ATTEMPTS) {
+      boolean throttled = throttled(r.status, r.code);
+      if (!retryable(r.status, r.code) || attempt >= ATTEMPTS) {
         return r;
       }
       pause(attempt, throttled, what, lastFailure);
     }
+  }
+
+  static boolean throttled(int status, String code) {
+    return status == 429 || status == 503 || "SlowDown".equals(code) || "Throttling".equals(code);
+  }
+
+  /** Whether an error answer may go away when the request is sent again. */
+  static boolean retryable(int status, String code) {
+    return throttled(status, code) || status == 500 || status == 502 || status == 504
+        || "RequestTimeout".equals(code) || "InternalError".equals(code);
   }
 
   /** Sends a call and fails with a {@link StorageException} unless the answer is 2xx. */
@@ -262,11 +269,11 @@ final class S3Rest {
     }
   }
 
-  private static void pause(int attempt, boolean throttled, String what, IOException cause) {
-    long base = throttled ? THROTTLED_BASE_DELAY_MS : BASE_DELAY_MS;
-    long cap = Math.min(MAX_DELAY_MS, base << Math.min(attempt - 1, 20));
+  /** Waits before attempt {@code attempt + 1}. */
+  static void pause(int attempt, boolean throttled, String what, Exception cause) {
     try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+      Thread.sleep(Retries.delayMillis(attempt,
+          throttled ? THROTTLED_BASE_DELAY_MS : BASE_DELAY_MS, MAX_DELAY_MS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StorageException(Kind.NETWORK, what + ": interrupted", cause);

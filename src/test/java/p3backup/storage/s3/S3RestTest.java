@@ -146,6 +146,23 @@ class S3RestTest {
   }
 
   @Test
+  void chunkedAnswersAreReadWholeAndTheConnectionIsKept() throws IOException {
+    handler = (x, n) -> {
+      x.sendResponseHeaders(200, 0); // no length: the JDK server sends chunks
+      try (OutputStream out = x.getResponseBody()) {
+        out.write(("<a>" + "x".repeat(70_000) + n + "</a>").getBytes(StandardCharsets.UTF_8));
+      }
+    };
+    for (int i = 1; i <= 3; i++) {
+      String text = rest.document(new S3Rest.Call("GET", "bkt", null).query("list-type", "2"), "list");
+      assertEquals(70_000 + 8, text.length());
+      assertTrue(text.endsWith(i + "</a>"), text.substring(text.length() - 10));
+    }
+    assertEquals(1, seen.stream().map(HttpExchange::getRemoteAddress).distinct().count(),
+        "one kept-alive connection for the three requests");
+  }
+
+  @Test
   void countedStreamsCompareWithTheAnnouncedLength() throws IOException {
     InputStream shortOne = new S3Rest.Counted(new java.io.ByteArrayInputStream(new byte[5]), 8);
     IOException e = assertThrows(IOException.class, shortOne::readAllBytes);
