@@ -117,7 +117,10 @@ public final class BackupRun {
       RunJournal journal, Manifest previous, Map<String, ManifestEntry> takenOver, boolean created,
       List<LocalEntry> local) throws IOException, InterruptedException {
 
-    // Plan: which files may have changed, which directories need a marker object.
+    // Plan: which files may have changed, which directories need a marker object. The new
+    // manifest's entries fill slots in the scan's (path) order; the scan's list is let go once
+    // planned, and each file's entry once its outcome is in, so that memory holds about one
+    // record per file of the tree, not three.
     Map<String, ManifestEntry> before = new HashMap<>();
     if (previous != null) {
       for (ManifestEntry e : previous.entries()) {
@@ -127,11 +130,13 @@ public final class BackupRun {
     before.putAll(takenOver);
     List<LocalEntry> toCheck = new ArrayList<>();
     List<LocalEntry> markers = new ArrayList<>();
-    Map<String, ManifestEntry> next = new HashMap<>();
+    ManifestEntry[] next = new ManifestEntry[local.size()];
+    int[] slotOf = new int[local.size()];
     long filesScanned = 0;
     long checkBytes = 0;
     long maxSize = 0;
-    for (LocalEntry e : local) {
+    for (int slot = 0; slot < local.size(); slot++) {
+      LocalEntry e = local.get(slot);
       ManifestEntry was = before.get(e.path());
       switch (e.type()) {
         case FILE -> {
@@ -139,8 +144,9 @@ public final class BackupRun {
           maxSize = Math.max(maxSize, e.stat().size());
           if (was != null && was.type() == EntryType.FILE && !options.checksum()
               && ChangeDetector.unchanged(e.stat(), was.recorded())) {
-            next.put(e.path(), was);
+            next[slot] = was;
           } else {
+            slotOf[toCheck.size()] = slot;
             toCheck.add(e);
             checkBytes += e.stat().size();
           }
@@ -150,14 +156,15 @@ public final class BackupRun {
           if (e.emptyDir() && !hadMarker) {
             markers.add(e);
           }
-          next.put(e.path(), new ManifestEntry(e.path(), EntryType.DIR, 0, e.stat().mtimeNanos(),
-              e.stat().mode(), null, null, null, e.emptyDir(), e.stat().ctimeNanos(), e.stat().inode()));
+          next[slot] = new ManifestEntry(e.path(), EntryType.DIR, 0, e.stat().mtimeNanos(),
+              e.stat().mode(), null, null, null, e.emptyDir(), e.stat().ctimeNanos(), e.stat().inode());
         }
-        case LINK -> next.put(e.path(), new ManifestEntry(e.path(), EntryType.LINK, 0,
+        case LINK -> next[slot] = new ManifestEntry(e.path(), EntryType.LINK, 0,
             e.stat().mtimeNanos(), e.stat().mode(), null, null, e.linkTarget(), false,
-            e.stat().ctimeNanos(), e.stat().inode()));
+            e.stat().ctimeNanos(), e.stat().inode());
       }
     }
+    local.clear();
 
     // Transfer, journalled so that a run that dies loses nothing it uploaded.
     String snapshotId = SnapshotId.next(clock.instant(), previous == null ? null : previous.id());
@@ -224,7 +231,7 @@ public final class BackupRun {
         if (i >= outcomes.size()) {
           break; // not submitted after a failure
         }
-        LocalEntry e = toCheck.get(i);
+        LocalEntry e = toCheck.set(i, null);
         Uploader.Outcome o;
         try {
           o = outcomes.get(i).get();
@@ -243,14 +250,14 @@ public final class BackupRun {
         }
         if (o instanceof Uploader.Uploaded u) {
           listener.detail((options.dryRun() ? "would upload: " : "upload: ") + e.path());
-          next.put(e.path(), u.entry());
+          next[slotOf[i]] = u.entry();
           uploaded.incrementAndGet();
           uploadedBytes.addAndGet(u.bytes());
           if (options.dryRun()) {
             planned.add(new Planned("upload", e.path(), u.bytes()));
           }
         } else if (o instanceof Uploader.Same s) {
-          next.put(e.path(), s.entry());
+          next[slotOf[i]] = s.entry();
         } else if (o instanceof Uploader.Failed f) {
           problems.add(e.path(), f.message());
           failedPaths.add(e.path());
@@ -278,11 +285,20 @@ public final class BackupRun {
       parts.shutdownNow();
     }
 
+    // The new snapshot's entries, in path order.
+    List<ManifestEntry> entries = new ArrayList<>(next.length);
+    for (ManifestEntry e : next) {
+      if (e != null) {
+        entries.add(e);
+      }
+    }
+    next = null;
+
     // Delete what an earlier snapshot wrote and the tree no longer has.
     long deleted = 0;
     if (options.delete()) {
       listener.phase("delete");
-      List<String> doomed = deletable(snapshots, refs, previous, next, failedPaths, problems);
+      List<String> doomed = deletable(snapshots, refs, previous, entries, failedPaths, problems);
       if (options.dryRun()) {
         for (String key : doomed) {
           planned.add(new Planned("delete", key.substring(options.keyPrefix().length()), 0));
@@ -300,8 +316,6 @@ public final class BackupRun {
     }
 
     // Commit: the manifest goes last, after every object it lists has landed.
-    List<ManifestEntry> entries = new ArrayList<>(next.values());
-    entries.sort((a, b) -> a.path().compareTo(b.path()));
     boolean changed = uploaded.get() > 0 || deleted > 0 || !markers.isEmpty()
         || previous == null || differs(previous.entries(), entries);
     String saved = null;
@@ -337,9 +351,9 @@ public final class BackupRun {
    * by an older one).
    */
   private List<String> deletable(SnapshotStore snapshots, List<SnapshotRef> refs, Manifest previous,
-      Map<String, ManifestEntry> next, Set<String> failedPaths, Problems problems) {
+      List<ManifestEntry> next, Set<String> failedPaths, Problems problems) {
     Set<String> keep = new HashSet<>();
-    for (ManifestEntry e : next.values()) {
+    for (ManifestEntry e : next) {
       if (e.hasObject()) {
         keep.add(objectKey(e));
       }

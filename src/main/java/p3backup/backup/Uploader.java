@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -74,11 +75,12 @@ final class Uploader {
   record Vanished() implements Outcome {}
 
   Outcome backup(LocalEntry local, ManifestEntry previous) throws InterruptedException {
+    Path file = local.file();
     FileStat stat = local.stat();
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       if (attempt > 1) {
         try {
-          stat = FileStat.read(local.file(), options.followLinks());
+          stat = FileStat.read(file, options.followLinks());
         } catch (NoSuchFileException e) {
           return new Vanished();
         } catch (IOException e) {
@@ -87,8 +89,8 @@ final class Uploader {
       }
       try {
         Outcome o = stat.size() <= options.partSize()
-            ? whole(local, stat, previous)
-            : multipart(local, stat, previous);
+            ? whole(local, file, stat, previous)
+            : multipart(local, file, stat, previous);
         if (o != null) {
           return o;
         }
@@ -104,14 +106,14 @@ final class Uploader {
   }
 
   /** Reads the whole file into memory, then uploads it if it differs. Null: changed while read. */
-  private Outcome whole(LocalEntry local, FileStat stat, ManifestEntry previous)
+  private Outcome whole(LocalEntry local, Path file, FileStat stat, ManifestEntry previous)
       throws IOException, InterruptedException {
     int size = (int) stat.size();
     byte[] pooled = size > SMALL ? buffers.take() : null;
     try {
       byte[] data = pooled != null ? pooled : new byte[size];
       MessageDigest sha = Digests.sha256();
-      try (InputStream in = Files.newInputStream(local.file())) {
+      try (InputStream in = Files.newInputStream(file)) {
         int n = in.readNBytes(data, 0, size);
         if (n != size || in.read() != -1) {
           return null;
@@ -119,7 +121,7 @@ final class Uploader {
       }
       sha.update(data, 0, size);
       byte[] digest = sha.digest();
-      if (!unchangedSince(local, stat)) {
+      if (!unchangedSince(file, stat)) {
         return null;
       }
       String hex = Digests.hex(digest);
@@ -147,10 +149,10 @@ final class Uploader {
    * parallel. When the file may be unchanged it is hashed first, so that identical content costs
    * no upload. Null: changed while read.
    */
-  private Outcome multipart(LocalEntry local, FileStat stat, ManifestEntry previous)
+  private Outcome multipart(LocalEntry local, Path file, FileStat stat, ManifestEntry previous)
       throws IOException, InterruptedException {
     if (previous != null && previous.sha256() != null && previous.size() == stat.size()) {
-      String hex = hashOnly(local, stat);
+      String hex = hashOnly(file, stat);
       if (hex == null) {
         return null;
       }
@@ -160,14 +162,14 @@ final class Uploader {
       }
     }
     if (options.dryRun()) {
-      String hex = hashOnly(local, stat);
+      String hex = hashOnly(file, stat);
       listener.bytes(stat.size());
       return hex == null ? null : new Uploaded(entry(local, stat, hex, null), stat.size());
     }
     MultipartUpload upload = store.startMultipart(options.bucket(), key(local), attributes(local, stat));
     boolean completed = false;
     List<Future<?>> parts = new ArrayList<>();
-    try (FileChannel ch = FileChannel.open(local.file(), StandardOpenOption.READ)) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       MessageDigest sha = Digests.sha256();
       long total = 0;
       int partNumber = 0;
@@ -206,7 +208,7 @@ final class Uploader {
       for (Future<?> f : parts) {
         await(f);
       }
-      if (total != stat.size() || !unchangedSince(local, stat)) {
+      if (total != stat.size() || !unchangedSince(file, stat)) {
         return null;
       }
       PutResult r = upload.complete(partNumber);
@@ -238,11 +240,11 @@ final class Uploader {
   }
 
   /** The file's SHA-256, or null if it changed while being read. */
-  private String hashOnly(LocalEntry local, FileStat stat) throws IOException, InterruptedException {
+  private String hashOnly(Path file, FileStat stat) throws IOException, InterruptedException {
     MessageDigest sha = Digests.sha256();
     byte[] buf = buffers.take();
     long total = 0;
-    try (FileChannel ch = FileChannel.open(local.file(), StandardOpenOption.READ)) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       int n;
       while ((n = readFully(ch, buf, buf.length)) > 0) {
         sha.update(buf, 0, n);
@@ -251,7 +253,7 @@ final class Uploader {
     } finally {
       buffers.give(buf);
     }
-    if (total != stat.size() || !unchangedSince(local, stat)) {
+    if (total != stat.size() || !unchangedSince(file, stat)) {
       return null;
     }
     return Digests.hex(sha.digest());
@@ -267,8 +269,8 @@ final class Uploader {
     return bb.position();
   }
 
-  private boolean unchangedSince(LocalEntry local, FileStat before) throws IOException {
-    return FileStat.read(local.file(), options.followLinks()).sameVersionAs(before);
+  private boolean unchangedSince(Path file, FileStat before) throws IOException {
+    return FileStat.read(file, options.followLinks()).sameVersionAs(before);
   }
 
   private String key(LocalEntry local) {

@@ -80,14 +80,14 @@ public final class Scanner {
             + " reserved for p3backup's snapshots in the bucket");
         continue;
       }
-      if (visit(child, path, ancestors)) {
+      if (visit(dir, child, path, ancestors)) {
         kept++;
       }
     }
     return kept;
   }
 
-  private boolean visit(Path file, String path, Set<String> ancestors) {
+  private boolean visit(Path parent, Path file, String path, Set<String> ancestors) {
     FileStat stat;
     try {
       stat = FileStat.read(file, false);
@@ -129,14 +129,14 @@ public final class Scanner {
         if (!keyFits(path, false)) {
           return false;
         }
-        entries.add(new LocalEntry(path, EntryType.LINK, file, stat, linkTarget, false));
+        entries.add(LocalEntry.in(parent, file, path, EntryType.LINK, stat, linkTarget, false));
         return true;
       }
       case FILE -> {
         if (!keyFits(path, false)) {
           return false;
         }
-        entries.add(new LocalEntry(path, EntryType.FILE, file, stat, null, false));
+        entries.add(LocalEntry.in(parent, file, path, EntryType.FILE, stat, null, false));
         return true;
       }
       case DIR -> {
@@ -153,7 +153,7 @@ public final class Scanner {
         if (stat.inode() != null) {
           ancestors.remove(stat.inode());
         }
-        entries.set(index, new LocalEntry(path, EntryType.DIR, file, stat, null, kept == 0));
+        entries.set(index, LocalEntry.in(parent, file, path, EntryType.DIR, stat, null, kept == 0));
         return true;
       }
       default -> throw new IllegalStateException();

@@ -2,9 +2,11 @@ package p3backup.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
@@ -12,6 +14,8 @@ import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -59,7 +63,29 @@ class ScannerTest {
       assertTrue(!entries.get(0).emptyDir());
       assertEquals(1, problems.warnings().size(), "the reserved folder is named");
       assertTrue(problems.sorted().isEmpty());
+      for (LocalEntry e : entries) {
+        assertTrue(Files.exists(e.file()), e.path());
+        assertEquals(e.path().substring(e.path().lastIndexOf('/') + 1),
+            e.file().getFileName().toString());
+      }
+      assertEquals("nfd", Files.readString(entries.get(4).file()));
     }
+  }
+
+  /** A name whose bytes are not valid text still leads back to its own file. */
+  @Test
+  void namesThatAreNotValidTextStillReachTheirFile(@TempDir Path root) throws Exception {
+    assumeTrue(root.getFileSystem().getSeparator().equals("/") && new File("/bin/sh").canExecute());
+    Files.createDirectories(root.resolve("dir"));
+    Process p = new ProcessBuilder("/bin/sh", "-c", "printf bad > \"$(printf 'dir/x\\377y')\"")
+        .directory(root.toFile()).redirectErrorStream(true).start();
+    assertEquals(0, p.waitFor());
+    List<LocalEntry> entries = new Scanner(root, ExcludeRules.none(), false, "", RunListener.NONE,
+        new Problems(RunListener.NONE)).scan();
+    assertEquals(2, entries.size(), entries.toString());
+    LocalEntry odd = entries.get(1);
+    assertEquals(EntryType.FILE, odd.type());
+    assertEquals("bad", Files.readString(odd.file()));
   }
 
   @ParameterizedTest(name = "{0}")
