@@ -438,7 +438,10 @@ public final class Restorer {
     }
   }
 
-  /** Downloads a large object in ranged parts, in parallel; hashes the file once it is whole. */
+  /**
+   * Downloads a large object in ranged parts, in parallel, and hashes what was written to the
+   * file (not what came over the wire) part by part, in order.
+   */
   private long ranged(String key, ManifestEntry e, Path tmp, ExecutorService parts,
       MessageDigest sha) throws IOException, InterruptedException {
     long size = e.size();
@@ -469,10 +472,24 @@ public final class Restorer {
           return written;
         })));
       }
+      // Parts are hashed in order as soon as they and all before them are in, while later
+      // parts are still downloading.
       long total = 0;
+      ByteBuffer buf = ByteBuffer.allocate(1 << 20);
       for (Future<Long> j : jobs) {
         try {
-          total += j.get();
+          long end = total + j.get();
+          while (total < end) {
+            buf.clear().limit((int) Math.min(buf.capacity(), end - total));
+            int n = ch.read(buf, total);
+            if (n <= 0) {
+              jobs.forEach(x -> x.cancel(true));
+              throw new IOException("the part at " + total + " was not written whole");
+            }
+            buf.flip();
+            sha.update(buf);
+            total += n;
+          }
         } catch (ExecutionException ex) {
           jobs.forEach(x -> x.cancel(true));
           if (ex.getCause() instanceof RuntimeException re) {
@@ -483,15 +500,6 @@ public final class Restorer {
           }
           throw new IllegalStateException(ex.getCause());
         }
-      }
-      ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-      long pos = 0;
-      int n;
-      while ((n = ch.read(buf, pos)) > 0) {
-        buf.flip();
-        sha.update(buf);
-        buf.clear();
-        pos += n;
       }
       return total;
     }
