@@ -58,6 +58,8 @@ import p3backup.work.Workers;
  */
 public final class Restorer {
   private static final long UNKNOWN = Long.MIN_VALUE;
+  /** Ranged parts of one file downloaded at once. */
+  private static final int PARTS_PER_FILE = 4;
 
   private final ObjectStore store;
   private final RestoreOptions options;
@@ -446,12 +448,13 @@ public final class Restorer {
       MessageDigest sha) throws IOException, InterruptedException {
     long size = e.size();
     long part = options.partSize();
+    int count = (int) ((size + part - 1) / part);
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-      List<Future<Long>> jobs = new ArrayList<>();
-      for (long from = 0; from < size; from += part) {
-        long start = from;
-        long length = Math.min(part, size - from);
+      List<Future<Long>> jobs = new ArrayList<>(count);
+      java.util.function.IntConsumer submit = k -> {
+        long start = k * part;
+        long length = Math.min(part, size - start);
         jobs.add(parts.submit(() -> Retries.of(() -> {
           long written = 0;
           try (InputStream in = store.getRange(options.bucket(), key, e.versionId(), start, length)) {
@@ -471,14 +474,21 @@ public final class Restorer {
           }
           return written;
         })));
+      };
+      // A few parts of one file at a time (writers of one file contend for it), the next one
+      // asked for as each is in. Parts are hashed in order as soon as they and all before them
+      // are in, while later parts still download.
+      for (int k = 0; k < Math.min(PARTS_PER_FILE, count); k++) {
+        submit.accept(k);
       }
-      // Parts are hashed in order as soon as they and all before them are in, while later
-      // parts are still downloading.
       long total = 0;
       ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-      for (Future<Long> j : jobs) {
+      for (int k = 0; k < count; k++) {
         try {
-          long end = total + j.get();
+          long end = total + jobs.get(k).get();
+          if (k + PARTS_PER_FILE < count) {
+            submit.accept(k + PARTS_PER_FILE);
+          }
           while (total < end) {
             buf.clear().limit((int) Math.min(buf.capacity(), end - total));
             int n = ch.read(buf, total);
