@@ -292,7 +292,6 @@ public final class BackupRun {
         entries.add(e);
       }
     }
-    next = null;
 
     // Delete what an earlier snapshot wrote and the tree no longer has.
     long deleted = 0;

@@ -483,8 +483,9 @@ public final class Restorer {
       }
       long total = 0;
       ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-      for (int k = 0; k < count; k++) {
-        try {
+      boolean whole = false;
+      try {
+        for (int k = 0; k < count; k++) {
           long end = total + jobs.get(k).get();
           if (k + PARTS_PER_FILE < count) {
             submit.accept(k + PARTS_PER_FILE);
@@ -493,22 +494,25 @@ public final class Restorer {
             buf.clear().limit((int) Math.min(buf.capacity(), end - total));
             int n = ch.read(buf, total);
             if (n <= 0) {
-              jobs.forEach(x -> x.cancel(true));
               throw new IOException("the part at " + total + " was not written whole");
             }
             buf.flip();
             sha.update(buf);
             total += n;
           }
-        } catch (ExecutionException ex) {
+        }
+        whole = true;
+      } catch (ExecutionException ex) {
+        if (ex.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        if (ex.getCause() instanceof IOException io) {
+          throw io;
+        }
+        throw new IllegalStateException(ex.getCause());
+      } finally {
+        if (!whole) { // a failed part, a short file or an interrupt: stop the rest
           jobs.forEach(x -> x.cancel(true));
-          if (ex.getCause() instanceof RuntimeException re) {
-            throw re;
-          }
-          if (ex.getCause() instanceof IOException io) {
-            throw io;
-          }
-          throw new IllegalStateException(ex.getCause());
         }
       }
       return total;

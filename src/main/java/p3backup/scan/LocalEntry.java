@@ -34,12 +34,6 @@ public final class LocalEntry {
     this.emptyDir = emptyDir;
   }
 
-  /** An entry whose file is {@code file}. */
-  public LocalEntry(String path, EntryType type, Path file, FileStat stat, String linkTarget,
-      boolean emptyDir) {
-    this(path, type, file, false, stat, linkTarget, emptyDir);
-  }
-
   /**
    * An entry for {@code file}, found in {@code dir} under the last segment of {@code path}: keeps
    * only {@code dir} when resolving that name in it gives {@code file} back.
