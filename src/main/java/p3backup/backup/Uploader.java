@@ -38,8 +38,10 @@ import p3backup.storage.PutResult;
  */
 final class Uploader {
   static final int ATTEMPTS = 3;
-  /** Files up to this size are read into an array of their own rather than a pooled buffer. */
+  /** Files up to this size are read into their worker's own array rather than a pooled buffer. */
   private static final int SMALL = 1 << 20;
+  /** The smallest array a worker keeps for small files. */
+  private static final int MIN_OWN = 64 << 10;
 
   private final ObjectStore store;
   private final BackupOptions options;
@@ -47,6 +49,12 @@ final class Uploader {
   private final BufferPool buffers;
   private final ExecutorService partPool;
   private final RunListener listener;
+  /**
+   * Each worker's array for small files, grown to the largest it has read (at most
+   * {@link #SMALL}) and reused: a fresh array per file made garbage as fast as files went up,
+   * and with a heap kept small the collector ran a full collection every ten megabytes or so.
+   */
+  private final ThreadLocal<byte[]> own = new ThreadLocal<>();
 
   Uploader(ObjectStore store, BackupOptions options, BufferPool buffers, ExecutorService partPool,
       RunListener listener) {
@@ -111,7 +119,7 @@ final class Uploader {
     int size = (int) stat.size();
     byte[] pooled = size > SMALL ? buffers.take() : null;
     try {
-      byte[] data = pooled != null ? pooled : new byte[size];
+      byte[] data = pooled != null ? pooled : ownArray(size);
       MessageDigest sha = Digests.sha256();
       try (InputStream in = Files.newInputStream(file)) {
         int n = in.readNBytes(data, 0, size);
@@ -142,6 +150,16 @@ final class Uploader {
         buffers.give(pooled);
       }
     }
+  }
+
+  /** This worker's array for small files, at least {@code size} long. */
+  private byte[] ownArray(int size) {
+    byte[] a = own.get();
+    if (a == null || a.length < size) {
+      a = new byte[Math.max(MIN_OWN, Integer.highestOneBit(Math.max(size - 1, 1)) << 1)];
+      own.set(a);
+    }
+    return a;
   }
 
   /**
@@ -189,9 +207,7 @@ final class Uploader {
         sha.update(buf, 0, n);
         total += n;
         int number = ++partNumber;
-        MessageDigest md5 = Digests.md5();
-        md5.update(buf, 0, n);
-        Body body = new Body(buf, 0, n, null, md5.digest());
+        Body body = Body.withCrc32c(buf, 0, n);
         parts.add(partPool.submit(() -> {
           try {
             upload.uploadPart(number, body);

@@ -1,8 +1,12 @@
 package p3backup.storage;
 
-/** One multipart upload under way. Parts may be uploaded from several threads at once. */
+/**
+ * One multipart upload under way, started with CRC32C as its checksum: every part carries its
+ * CRC32C, which the server checks and the completion lists. Parts may be uploaded from several
+ * threads at once.
+ */
 public interface MultipartUpload {
-  /** Uploads part {@code number} (1-based); the body carries its MD5. */
+  /** Uploads part {@code number} (1-based); the body carries its CRC32C. */
   void uploadPart(int number, Body body);
 
   /** Completes the upload with parts 1..partCount; returns the new version, if any. */

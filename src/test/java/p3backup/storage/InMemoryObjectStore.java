@@ -129,7 +129,7 @@ public final class InMemoryObjectStore implements ObjectStore {
     if (body.sha256() != null && !Arrays.equals(body.sha256(), Digests.sha256().digest(bytes))) {
       throw new StorageException(StorageException.Kind.CLIENT, "BadDigest", null);
     }
-    if (body.md5() != null && !Arrays.equals(body.md5(), Digests.md5().digest(bytes))) {
+    if (body.crc32c() != null && !Arrays.equals(body.crc32c(), Body.crc32c(bytes, 0, bytes.length))) {
       throw new StorageException(StorageException.Kind.CLIENT, "BadDigest", null);
     }
   }
@@ -140,6 +140,9 @@ public final class InMemoryObjectStore implements ObjectStore {
     return new MultipartUpload() {
       @Override
       public void uploadPart(int number, Body body) {
+        if (body.crc32c() == null) {
+          throw new IllegalArgumentException("part " + number + " has no CRC32C");
+        }
         byte[] bytes = Arrays.copyOfRange(body.array(), body.offset(), body.offset() + body.length());
         check(body, bytes);
         parts.put(number, bytes);

@@ -27,6 +27,8 @@ import p3backup.storage.ObjectStore;
 import p3backup.storage.StorageException;
 import p3backup.testing.S3ProxyServer;
 import p3backup.testing.S3ProxyServer.Provider;
+import p3backup.testing.TestS3;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 
 /** The S3 adapter against a real S3 server, on both of S3Proxy's stores. */
 class S3ObjectStoreIT {
@@ -87,25 +89,27 @@ class S3ObjectStoreIT {
 
       byte[] part = new byte[5 << 20];
       MultipartUpload upload = store.startMultipart(bucket, "big", PLAIN);
-      byte[] wrongMd5 = Digests.md5().digest(data);
+      byte[] wrongCrc = Body.crc32c(data, 0, data.length);
       assertThrows(StorageException.class,
-          () -> upload.uploadPart(1, new Body(part, 0, part.length, null, wrongMd5)));
+          () -> upload.uploadPart(1, new Body(part, 0, part.length, null, wrongCrc)));
+      upload.uploadPart(1, Body.withCrc32c(part, 0, part.length)); // the same part, rightly summed
       upload.abort();
     }
   }
 
-  @Test
-  void multipartUploadAssemblesPartsInOrder() throws IOException {
-    S3ProxyServer server = S3ProxyServer.shared(Provider.TRANSIENT);
-    String bucket = "multipart-it-" + ProcessHandle.current().pid();
-    try (ObjectStore store = open(server)) {
+  @ParameterizedTest
+  @EnumSource(Provider.class)
+  void multipartUploadAssemblesPartsInOrder(Provider provider) throws IOException {
+    S3ProxyServer server = S3ProxyServer.shared(provider);
+    String bucket = "multipart-it-" + provider.name().toLowerCase() + "-" + ProcessHandle.current().pid();
+    try (ObjectStore store = open(server); TestS3 s3 = new TestS3(server)) {
       store.createBucket(bucket, new BucketSetup(true));
       byte[] a = new byte[5 << 20];
       java.util.Arrays.fill(a, (byte) 'a');
       byte[] b = "tail".getBytes(StandardCharsets.UTF_8);
       MultipartUpload upload = store.startMultipart(bucket, "big", PLAIN);
-      upload.uploadPart(2, new Body(b, 0, b.length, null, Digests.md5().digest(b)));
-      upload.uploadPart(1, new Body(a, 0, a.length, null, Digests.md5().digest(a)));
+      upload.uploadPart(2, Body.withCrc32c(b, 0, b.length));
+      upload.uploadPart(1, Body.withCrc32c(a, 0, a.length));
       upload.complete(2);
       try (InputStream in = store.get(bucket, "big", null)) {
         byte[] all = in.readAllBytes();
@@ -113,6 +117,10 @@ class S3ObjectStoreIT {
         assertEquals('a', all[0]);
         assertEquals("tail", new String(all, a.length, 4, StandardCharsets.UTF_8));
       }
+      // The server kept the parts' CRC32Cs as the object's composite checksum.
+      String crc = s3.client().headObject(h -> h.bucket(bucket).key("big")
+          .checksumMode(ChecksumMode.ENABLED)).checksumCRC32C();
+      assertTrue(crc != null && crc.endsWith("-2"), "composite CRC32C of 2 parts: " + crc);
     }
   }
 }
