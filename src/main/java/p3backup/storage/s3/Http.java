@@ -1,6 +1,5 @@
 package p3backup.storage.s3;
 
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,14 +64,14 @@ final class Http {
   private static final class Conn {
     final String key;
     final Socket socket;
-    final BufferedInputStream in;
+    final Input in;
     final OutputStream out;
     long idleSince;
 
     Conn(String key, Socket socket) throws IOException {
       this.key = key;
       this.socket = socket;
-      this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+      this.in = new Input(socket.getInputStream(), 64 * 1024);
       this.out = socket.getOutputStream();
     }
 
@@ -255,25 +254,8 @@ final class Http {
     return null;
   }
 
-  private static String line(InputStream in) throws IOException {
-    StringBuilder b = new StringBuilder(64);
-    while (true) {
-      int ch = in.read();
-      if (ch < 0) {
-        throw new EOFException("the connection closed before the answer was complete");
-      }
-      if (ch == '\n') {
-        int n = b.length();
-        if (n > 0 && b.charAt(n - 1) == '\r') {
-          b.setLength(n - 1);
-        }
-        return b.toString();
-      }
-      if (b.length() > MAX_HEAD_BYTES) {
-        throw new IOException("an answer's header line is too long");
-      }
-      b.append((char) ch);
-    }
+  private static String line(Input in) throws IOException {
+    return in.line();
   }
 
   private static String printable(String s) {
@@ -423,6 +405,100 @@ final class Http {
     @Override
     public void close() {
       c.close();
+    }
+  }
+
+  /**
+   * A connection's input, buffered. Unlike BufferedInputStream it takes no lock per call (one
+   * thread at a time uses a connection) and reads a header line by scanning its buffer, not byte
+   * by byte: most of an answer to a small request is its head.
+   */
+  static final class Input extends InputStream {
+    private final InputStream in;
+    private final byte[] buf;
+    private int pos;
+    private int lim;
+
+    Input(InputStream in, int size) {
+      this.in = in;
+      this.buf = new byte[size];
+    }
+
+    private boolean fill() throws IOException {
+      pos = 0;
+      lim = 0;
+      int n = in.read(buf, 0, buf.length);
+      if (n <= 0) {
+        return false;
+      }
+      lim = n;
+      return true;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (pos >= lim && !fill()) {
+        return -1;
+      }
+      return buf[pos++] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (pos >= lim) {
+        if (len >= buf.length) {
+          return in.read(b, off, len); // a large read: straight into the caller's array
+        }
+        if (!fill()) {
+          return -1;
+        }
+      }
+      int n = Math.min(len, lim - pos);
+      System.arraycopy(buf, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public int available() throws IOException {
+      return (lim - pos) + in.available();
+    }
+
+    /** The next line, without its CRLF (or bare LF), as ISO-8859-1 text. */
+    String line() throws IOException {
+      StringBuilder longer = null; // a line split across reads
+      while (true) {
+        if (pos >= lim && !fill()) {
+          throw new EOFException("the connection closed before the answer was complete");
+        }
+        for (int i = pos; i < lim; i++) {
+          if (buf[i] == '\n') {
+            int start = pos;
+            pos = i + 1;
+            if (longer == null) {
+              int end = i > start && buf[i - 1] == '\r' ? i - 1 : i;
+              return new String(buf, start, end - start, StandardCharsets.ISO_8859_1);
+            }
+            longer.append(new String(buf, start, i - start, StandardCharsets.ISO_8859_1));
+            int n = longer.length();
+            if (n > 0 && longer.charAt(n - 1) == '\r') {
+              longer.setLength(n - 1);
+            }
+            return longer.toString();
+          }
+        }
+        if (longer == null) {
+          longer = new StringBuilder(2 * (lim - pos));
+        }
+        longer.append(new String(buf, pos, lim - pos, StandardCharsets.ISO_8859_1));
+        pos = lim;
+        if (longer.length() > MAX_HEAD_BYTES) {
+          throw new IOException("an answer's header line is too long");
+        }
+      }
     }
   }
 

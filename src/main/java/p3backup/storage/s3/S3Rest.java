@@ -384,14 +384,14 @@ final class S3Rest {
     if (iso == null || iso.isEmpty()) {
       return null;
     }
+    // ISO 8601 (listings) starts "yyyy-"; HTTP dates (headers) don't. Choosing first spares
+    // every download a parse that fails and its exception.
+    boolean iso8601 = iso.length() > 4 && iso.charAt(4) == '-';
     try {
-      return Instant.parse(iso);
+      return iso8601 ? Instant.parse(iso)
+          : ZonedDateTime.parse(iso, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
     } catch (DateTimeParseException e) {
-      try {
-        return ZonedDateTime.parse(iso, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      } catch (DateTimeParseException e2) {
-        return null;
-      }
+      return null;
     }
   }
 
