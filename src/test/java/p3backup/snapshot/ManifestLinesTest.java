@@ -17,6 +17,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import p3backup.paths.EntryType;
 import p3backup.scan.FileStat;
+import p3backup.testing.Dribble;
 
 class ManifestLinesTest {
 
@@ -159,25 +160,7 @@ class ManifestLinesTest {
     text.append("last, without a newline");
     expected.add("last, without a newline");
     byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-    InputStream dribble = new InputStream() {
-      int at;
-
-      @Override
-      public int read() {
-        return at < bytes.length ? bytes[at++] & 0xff : -1;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) {
-        if (at >= bytes.length) {
-          return -1;
-        }
-        int n = Math.min(Math.min(len, 1 + r.nextInt(5000)), bytes.length - at);
-        System.arraycopy(bytes, at, b, off, n);
-        at += n;
-        return n;
-      }
-    };
+    InputStream dribble = new Dribble(bytes, () -> 1 + r.nextInt(5000));
     ManifestLines lines = new ManifestLines(dribble);
     List<String> got = new ArrayList<>();
     while (lines.next()) {

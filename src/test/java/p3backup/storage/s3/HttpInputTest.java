@@ -11,31 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import p3backup.testing.Dribble;
 
 /** The connection input's line reader, whatever sizes the socket's reads come in. */
 class HttpInputTest {
 
-  /** Gives its bytes in reads of at most {@code step} bytes. */
   static InputStream dribble(byte[] bytes, int step) {
-    return new InputStream() {
-      int at;
-
-      @Override
-      public int read() {
-        return at < bytes.length ? bytes[at++] & 0xff : -1;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) {
-        if (at >= bytes.length) {
-          return -1;
-        }
-        int n = Math.min(Math.min(len, step), bytes.length - at);
-        System.arraycopy(bytes, at, b, off, n);
-        at += n;
-        return n;
-      }
-    };
+    return new Dribble(bytes, () -> step);
   }
 
   @Test
