@@ -5,11 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -38,8 +39,12 @@ final class S3Rest {
   private static final long BASE_DELAY_MS = 100;
   private static final long THROTTLED_BASE_DELAY_MS = 500;
   private static final long MAX_DELAY_MS = 20_000;
-  private static final DateTimeFormatter AMZ_DATE =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+  /** The last x-amz-date made, for the second it names: most requests reuse it. */
+  private record Stamp(long second, String text) {}
+
+  private static volatile Stamp stamp = new Stamp(Long.MIN_VALUE, "");
 
   private final Http http;
   private final URI endpoint;
@@ -287,7 +292,7 @@ final class S3Rest {
     } catch (SdkException | IllegalStateException e) {
       throw S3Errors.noCredentials(e);
     }
-    String amzDate = AMZ_DATE.format(Instant.ofEpochMilli(System.currentTimeMillis() + clockOffsetMillis));
+    String amzDate = amzDate(System.currentTimeMillis() + clockOffsetMillis);
     TreeMap<String, String> signed = new TreeMap<>(call.headers);
     signed.put("host", host(call.bucket));
     signed.put("x-amz-date", amzDate);
@@ -380,19 +385,87 @@ final class S3Rest {
     return true;
   }
 
-  static Instant parseTime(String iso) {
-    if (iso == null || iso.isEmpty()) {
+  /** x-amz-date's spelling of a time, yyyyMMdd'T'HHmmss'Z', without a formatter. */
+  static String amzDate(long epochMillis) {
+    long second = Math.floorDiv(epochMillis, 1000);
+    Stamp last = stamp;
+    if (last.second() == second) {
+      return last.text();
+    }
+    LocalDateTime t = LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC);
+    StringBuilder b = new StringBuilder(16);
+    pad(b, t.getYear(), 4);
+    pad(b, t.getMonthValue(), 2);
+    pad(b, t.getDayOfMonth(), 2);
+    b.append('T');
+    pad(b, t.getHour(), 2);
+    pad(b, t.getMinute(), 2);
+    pad(b, t.getSecond(), 2);
+    String text = b.append('Z').toString();
+    stamp = new Stamp(second, text);
+    return text;
+  }
+
+  private static void pad(StringBuilder b, int v, int width) {
+    String digits = Integer.toString(v);
+    for (int i = digits.length(); i < width; i++) {
+      b.append('0');
+    }
+    b.append(digits);
+  }
+
+  /**
+   * A time as S3 spells it: ISO 8601 in listings ("yyyy-..."), an HTTP date in headers; null
+   * when it is neither. The usual HTTP date, "Thu, 26 Nov 2026 15:18:45 GMT", is read by hand
+   * (every download's Last-Modified); other spellings go to the JDK's RFC 1123 parser.
+   */
+  static Instant parseTime(String text) {
+    if (text == null || text.isEmpty()) {
       return null;
     }
-    // ISO 8601 (listings) starts "yyyy-"; HTTP dates (headers) don't. Choosing first spares
-    // every download a parse that fails and its exception.
-    boolean iso8601 = iso.length() > 4 && iso.charAt(4) == '-';
     try {
-      return iso8601 ? Instant.parse(iso)
-          : ZonedDateTime.parse(iso, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-    } catch (DateTimeParseException e) {
+      if (text.length() > 4 && text.charAt(4) == '-') {
+        return Instant.parse(text);
+      }
+      Instant plain = httpDate(text);
+      return plain != null ? plain
+          : ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    } catch (DateTimeException e) {
       return null;
     }
+  }
+
+  /** "EEE, dd MMM yyyy HH:mm:ss GMT" exactly, or null. */
+  private static Instant httpDate(String s) {
+    if (s.length() != 29 || s.charAt(3) != ',' || s.charAt(4) != ' ' || s.charAt(7) != ' '
+        || s.charAt(11) != ' ' || s.charAt(16) != ' ' || s.charAt(19) != ':'
+        || s.charAt(22) != ':' || !s.endsWith(" GMT")) {
+      return null;
+    }
+    int month = MONTHS.indexOf(s.substring(8, 11));
+    int day = digits(s, 5, 7);
+    int year = digits(s, 12, 16);
+    int hour = digits(s, 17, 19);
+    int minute = digits(s, 20, 22);
+    int second = digits(s, 23, 25);
+    if (month < 0 || month % 3 != 0 || day < 0 || year < 0 || hour < 0 || minute < 0
+        || second < 0) {
+      return null;
+    }
+    return LocalDateTime.of(year, month / 3 + 1, day, hour, minute, second)
+        .toInstant(ZoneOffset.UTC); // DateTimeException for a day or hour out of range
+  }
+
+  private static int digits(String s, int from, int to) {
+    int v = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   static byte[] md5(byte[] b) {
