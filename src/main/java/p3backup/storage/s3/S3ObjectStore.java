@@ -236,8 +236,10 @@ public final class S3ObjectStore implements ObjectStore {
     private final String bucket;
     private final String key;
     private final String uploadId;
-    private final ConcurrentHashMap<Integer, String> etags = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Integer, String> checksums = new ConcurrentHashMap<>();
+    /** What the completion lists of each uploaded part. */
+    private record Part(String etag, String crc32c) {}
+
+    private final ConcurrentHashMap<Integer, Part> parts = new ConcurrentHashMap<>();
 
     S3MultipartUpload(String bucket, String key, String uploadId) {
       this.bucket = bucket;
@@ -261,8 +263,7 @@ public final class S3ObjectStore implements ObjectStore {
         if (etag == null) {
           throw new StorageException(Kind.SERVER, what + ": the server's answer held no ETag", null);
         }
-        checksums.put(number, crc);
-        etags.put(number, etag);
+        parts.put(number, new Part(etag, crc));
       }
     }
 
@@ -270,13 +271,13 @@ public final class S3ObjectStore implements ObjectStore {
     public PutResult complete(int partCount) {
       StringBuilder doc = new StringBuilder("<CompleteMultipartUpload" + XMLNS + ">");
       for (int i = 1; i <= partCount; i++) {
-        String etag = etags.get(i);
-        if (etag == null) {
+        Part part = parts.get(i);
+        if (part == null) {
           throw new IllegalStateException("part " + i + " of " + key + " was not uploaded");
         }
         doc.append("<Part><PartNumber>").append(i).append("</PartNumber><ETag>")
-            .append(Xml.escape(etag)).append("</ETag><ChecksumCRC32C>")
-            .append(checksums.get(i)).append("</ChecksumCRC32C></Part>");
+            .append(Xml.escape(part.etag())).append("</ETag><ChecksumCRC32C>")
+            .append(part.crc32c()).append("</ChecksumCRC32C></Part>");
       }
       doc.append("</CompleteMultipartUpload>");
       String what = "complete upload of " + key;
