@@ -182,7 +182,7 @@ final class Http {
     List<String[]> headers;
     boolean http10;
     do {
-      String statusLine = line(c.in);
+      String statusLine = c.in.line();
       http10 = statusLine.startsWith("HTTP/1.0");
       if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.")) {
         throw new IOException("not an HTTP answer: " + printable(statusLine));
@@ -194,7 +194,7 @@ final class Http {
       }
       headers = new ArrayList<>(16);
       int size = 0;
-      for (String l = line(c.in); !l.isEmpty(); l = line(c.in)) {
+      for (String l = c.in.line(); !l.isEmpty(); l = c.in.line()) {
         size += l.length();
         if (size > MAX_HEAD_BYTES) {
           throw new IOException("the answer's headers are too long");
@@ -252,10 +252,6 @@ final class Http {
       }
     }
     return null;
-  }
-
-  private static String line(Input in) throws IOException {
-    return in.line();
   }
 
   private static String printable(String s) {
@@ -355,7 +351,7 @@ final class Http {
         throw new IOException("the body was closed");
       }
       if (chunkLeft == 0) {
-        String size = line(c.in);
+        String size = c.in.line();
         int semi = size.indexOf(';');
         try {
           chunkLeft = Long.parseLong((semi >= 0 ? size.substring(0, semi) : size).strip(), 16);
@@ -363,7 +359,7 @@ final class Http {
           throw new IOException("bad chunk size: " + printable(size), e);
         }
         if (chunkLeft == 0) {
-          while (!line(c.in).isEmpty()) {
+          while (!c.in.line().isEmpty()) {
             // trailers: none are used
           }
           eof = true;
@@ -377,7 +373,7 @@ final class Http {
         throw new EOFException("the connection closed inside a chunk");
       }
       chunkLeft -= n;
-      if (chunkLeft == 0 && !line(c.in).isEmpty()) {
+      if (chunkLeft == 0 && !c.in.line().isEmpty()) {
         throw new IOException("a chunk did not end where its size said");
       }
       return n;
