@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,25 +129,51 @@ class CliIT {
 
   @Test
   void noTargetBacksUpTheCurrentDirectoryToADatedBucket() throws IOException {
-    Clock clock = Clock.fixed(LocalDateTime.of(2019, 11, 1, 17, 39, 30)
-        .atZone(ZoneId.systemDefault()).toInstant(), ZoneId.systemDefault());
     Path tree = tree();
-    Result r = CliRunner.forServer(server, home()).clock(clock).cwd(tree).run("--json");
-    assertEquals(0, r.exitCode(), r.toString());
-    assertEquals("p3backup-11-01-19-173930", json(r).get("bucket"));
+    DatedRun run = datedRun(LocalDateTime.of(2019, 11, 1, 17, 39, 30), tree, "--json");
+    assertEquals(0, run.result().exitCode(), run.result().toString());
+    String bucket = (String) json(run.result()).get("bucket");
+    run.assertNamed("p3backup-11-01-19-173930", bucket);
     try (TestS3 s3 = new TestS3(server)) {
-      assertTrue(s3.keys("p3backup-11-01-19-173930").contains("a.txt"));
+      assertTrue(s3.keys(bucket).contains("a.txt"));
     }
   }
 
   @Test
   void seedFormWithDefaultAndADirectoryWithSpaces() throws IOException {
-    Clock clock = Clock.fixed(LocalDateTime.of(2020, 2, 3, 4, 5, 6)
-        .atZone(ZoneId.systemDefault()).toInstant(), ZoneId.systemDefault());
-    Result r = CliRunner.forServer(server, home()).clock(clock)
-        .run("default", tree().toString(), "--json");
-    assertEquals(0, r.exitCode(), r.toString());
-    assertEquals("p3backup-02-03-20-040506", json(r).get("bucket"));
+    DatedRun run = datedRun(LocalDateTime.of(2020, 2, 3, 4, 5, 6), home(), "default", tree().toString(), "--json");
+    assertEquals(0, run.result().exitCode(), run.result().toString());
+    run.assertNamed("p3backup-02-03-20-040506", (String) json(run.result()).get("bucket"));
+  }
+
+  /**
+   * A run that names a new bucket after the local time: in-process at a fixed time; as a
+   * process of its own (the native executable) at the real time, bracketed by the times before
+   * and after it.
+   */
+  DatedRun datedRun(LocalDateTime fixed, Path cwd, String... args) throws IOException {
+    CliRunner cli = CliRunner.forServer(server, home()).cwd(cwd);
+    if (CliRunner.inProcess()) {
+      cli.clock(Clock.fixed(fixed.atZone(ZoneId.systemDefault()).toInstant(), ZoneId.systemDefault()));
+      return new DatedRun(cli.run(args), fixed, fixed);
+    }
+    LocalDateTime before = LocalDateTime.now().withNano(0);
+    Result r = cli.run(args);
+    return new DatedRun(r, before, LocalDateTime.now());
+  }
+
+  record DatedRun(Result result, LocalDateTime from, LocalDateTime to) {
+    /** The bucket is named p3backup-MM-dd-yy-HHmmss after a second of the run (the example's form). */
+    void assertNamed(String example, String bucket) {
+      DateTimeFormatter f = DateTimeFormatter.ofPattern("'p3backup-'MM-dd-yy-HHmmss");
+      if (from.equals(to)) {
+        assertEquals(example, bucket);
+        return;
+      }
+      assertEquals(example.length(), bucket.length(), bucket);
+      LocalDateTime named = LocalDateTime.parse(bucket, f);
+      assertFalse(named.isBefore(from) || named.isAfter(to), bucket + " is not a time of the run");
+    }
   }
 
   @Test

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -52,23 +51,21 @@ class KilledRunIT {
     return CliRunner.forServer(server, Files.createDirectories(tmp.resolve("home")));
   }
 
-  /** Starts the jar as a process of its own, backing up through the relay. */
+  /** Starts p3backup as a process of its own (the command under test), backing up through the relay. */
   Process startBackup(CountingProxy proxy, String bucket, Path tree, String... more) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Dp3backup.journal.millis=200", "-jar",
-        System.getProperty("p3backup.jar"), "backup", "--endpoint-url", proxy.endpoint().toString(),
+    List<String> cmd = CliRunner.processCommand("-Dp3backup.journal.millis=200");
+    cmd.addAll(List.of("backup", "--endpoint-url", proxy.endpoint().toString(),
         "--no-progress", bucket, tree.toString()));
     cmd.addAll(List.of(more));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(tmp.resolve("killed-run.log").toFile());
-    Map<String, String> env = pb.environment();
-    env.put("AWS_ACCESS_KEY_ID", server.accessKey());
-    env.put("AWS_SECRET_ACCESS_KEY", server.secretKey());
-    env.put("AWS_REGION", "us-east-1");
-    env.put("AWS_EC2_METADATA_DISABLED", "true");
-    env.put("AWS_CONFIG_FILE", tmp.resolve("no-config").toString());
-    env.put("AWS_SHARED_CREDENTIALS_FILE", tmp.resolve("no-credentials").toString());
-    env.remove("AWS_PROFILE");
+    CliRunner.processEnvironment(pb.environment(), Files.createDirectories(tmp.resolve("killed-home")), Map.of(
+        "AWS_ACCESS_KEY_ID", server.accessKey(),
+        "AWS_SECRET_ACCESS_KEY", server.secretKey(),
+        "AWS_REGION", "us-east-1",
+        "AWS_EC2_METADATA_DISABLED", "true",
+        "AWS_CONFIG_FILE", tmp.resolve("no-config").toString(),
+        "AWS_SHARED_CREDENTIALS_FILE", tmp.resolve("no-credentials").toString()));
     return pb.start();
   }
 
