@@ -278,8 +278,8 @@ def cmd_report(results, metapath):
     if len(p3_rows) == 2:
         w("## p3backup-native against p3backup (JVM), same run")
         w("")
-        w("Median wall, CPU and peak RSS of the native executable divided by the JVM jar's; "
-          "issue 12's target is no scenario slower (wall ratio ≤ 1.00×).")
+        w("The native executable's median wall and CPU seconds divided by the JVM jar's, and both "
+          "peak RSS figures; issue 12's target is no scenario slower (wall ratio ≤ 1.00×).")
         w("")
         w("| scenario | JVM wall s | native wall s | native/JVM wall | native/JVM CPU | peak RSS MiB JVM → native | not slower |")
         w("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
