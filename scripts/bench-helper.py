@@ -134,8 +134,9 @@ def cmd_restic_changed(path):
 
 # ---------------------------------------------------------------- report
 
-SCENARIOS = ["startup", "a", "b", "c", "d", "d2", "e", "f-a", "f-b", "g", "g-c"]
+SCENARIOS = ["startup", "s", "a", "b", "c", "d", "d2", "e", "f-a", "f-b", "g", "g-c"]
 PLAIN_PEERS = ["aws", "rclone"]
+P3_ROWS = ["p3backup", "p3backup-native"]  # the JVM jar, the native executable
 
 
 def fnum(x, digits=None):
@@ -196,7 +197,8 @@ class Cell:
 def cmd_report(results, metapath):
     meta = load_meta(metapath)
     rows = load_rows(results)
-    tools = meta.get("tools", "p3backup,aws,rclone,restic").split(",")
+    tools = meta.get("tools", "p3backup,p3backup-native,aws,rclone,restic").split(",")
+    p3_rows = [t for t in P3_ROWS if t in tools]
     cells = {}
     for s in SCENARIOS:
         for t in tools:
@@ -214,7 +216,10 @@ def cmd_report(results, metapath):
     w(f"- Load average: {meta.get('load', '')}; whole run {meta.get('elapsed', '')}")
     w(f"- Server: {meta.get('server', '')}")
     w(f"- Tools: {meta.get('versions', '')}")
-    w(f"- p3backup: {meta.get('p3backup', '')}")
+    if meta.get("p3backup"):
+        w(f"- p3backup: {meta.get('p3backup')}")
+    if meta.get("p3backup-native"):
+        w(f"- p3backup-native: {meta.get('p3backup-native')}")
     w("- Requests: HTTP requests S3Proxy counted during the run (its Prometheus metrics, "
       "`http_server_request_duration_seconds_count`), setup and checks excluded.")
     w("- CPU: client user+sys seconds; RSS: client peak resident set (GNU time `%M`).")
@@ -251,85 +256,160 @@ def cmd_report(results, metapath):
 
     w("## p3backup against the peers (median wall time ratios)")
     w("")
-    w("| scenario | p3backup s | best plain-object peer | ratio | restic s | ratio to restic |")
-    w("| --- | ---: | --- | ---: | ---: | ---: |")
+    w("| scenario | tool | wall s | best plain-object peer | ratio | restic s | ratio to restic |")
+    w("| --- | --- | ---: | --- | ---: | ---: | ---: |")
     for s in SCENARIOS[1:]:
-        p3 = wall(s, "p3backup")
         bw, bp = best(s, PLAIN_PEERS)
         rw = wall(s, "restic")
-        if p3 is None and bw is None and rw is None:
-            continue
-        ratio = f"{p3 / bw:.2f}×" if p3 is not None and bw else "–"
-        rratio = f"{p3 / rw:.2f}×" if p3 is not None and rw else "–"
-        peer = f"{bp} {fnum(bw)} s" if bp else "–"
-        w(f"| {meta.get(f'label.{s}', s)} | {fnum(p3)} | {peer} | {ratio} | {fnum(rw)} | {rratio} |")
+        for t in p3_rows:
+            p3 = wall(s, t)
+            if p3 is None and bw is None and rw is None:
+                continue
+            ratio = f"{p3 / bw:.2f}×" if p3 is not None and bw else "–"
+            rratio = f"{p3 / rw:.2f}×" if p3 is not None and rw else "–"
+            peer = f"{bp} {fnum(bw)} s" if bp else "–"
+            w(f"| {meta.get(f'label.{s}', s)} | {t} | {fnum(p3)} | {peer} | {ratio} | {fnum(rw)} | {rratio} |")
     w("")
-
-    w("## Targets (issue 5)")
-    w("")
-    w("| target | measured | met |")
-    w("| --- | --- | --- |")
-
-    def cell(s, t="p3backup"):
-        return cells.get((s, t))
 
     def verdict(ok):
         return "–" if ok is None else ("yes" if ok else "**no**")
 
-    def ratio_target(s, limit, peers, what):
-        p3 = wall(s, "p3backup")
+    native_slower = []
+    if len(p3_rows) == 2:
+        w("## p3backup-native against p3backup (JVM), same run")
+        w("")
+        w("The native executable's median wall and CPU seconds divided by the JVM jar's, and both "
+          "peak RSS figures; issue 12's target is no scenario slower (wall ratio ≤ 1.00×).")
+        w("")
+        w("| scenario | JVM wall s | native wall s | native/JVM wall | native/JVM CPU | peak RSS MiB JVM → native | not slower |")
+        w("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        for s in SCENARIOS:
+            j, n = cells.get((s, "p3backup")), cells.get((s, "p3backup-native"))
+            if j is None or n is None or j.na or n.na:
+                continue
+            if j.wall is None or n.wall is None:
+                w(f"| {meta.get(f'label.{s}', s)} | {fnum(j.wall)} | {fnum(n.wall)} | – | – | | – |")
+                continue
+            wr = f"{n.wall / j.wall:.2f}×" if j.wall else "–"
+            cr = f"{n.cpu / j.cpu:.2f}×" if j.cpu and n.cpu is not None else "–"
+            rss = (f"{j.rss / 1024:.0f} → {n.rss / 1024:.0f}"
+                   if j.rss is not None and n.rss is not None else "–")
+            ok = n.wall <= j.wall
+            if not ok:
+                native_slower.append(s)
+            w(f"| {meta.get(f'label.{s}', s)} | {fnum(j.wall)} | {fnum(n.wall)} | {wr} | {cr} | {rss} | {verdict(ok)} |")
+        w("")
+
+    w("## Targets (issue 5)")
+    w("")
+    w("| target | tool | measured | met |")
+    w("| --- | --- | --- | --- |")
+
+    def cell(s, t="p3backup"):
+        return cells.get((s, t))
+
+    def ratio_target(s, limit, peers, what, t):
+        if cell(s, t) is None:  # not run in this run
+            return
+        p3 = wall(s, t)
         bw, bp = best(s, peers)
         if p3 is None or bw is None:
-            w(f"| ({s}) {what} ≤ {limit}× | – | – |")
+            w(f"| ({s}) {what} ≤ {limit}× | {t} | – | – |")
             return
         r = p3 / bw
-        w(f"| ({s}) {what} ≤ {limit}× | {r:.2f}× ({fnum(p3)} s vs {bp} {fnum(bw)} s) | {verdict(r <= limit)} |")
+        w(f"| ({s}) {what} ≤ {limit}× | {t} | {r:.2f}× ({fnum(p3)} s vs {bp} {fnum(bw)} s) | {verdict(r <= limit)} |")
 
     nfiles = {"a": int(meta.get("a.files", "0")), "g": int(meta.get("g.files", "0"))}
     edits = int(meta.get("edits", "0"))
-    ratio_target("a", 0.65, PLAIN_PEERS, "wall vs best plain peer")
-    c = cell("a")
-    if c and c.requests is not None:
-        w(f"| (a) requests ≤ files + 10 ({nfiles['a']:,} + 10) | {c.requests:,.0f} ({c.mix}) | "
-          f"{verdict(c.requests <= nfiles['a'] + 10)} |")
-    ratio_target("b", 0.6, PLAIN_PEERS, "wall vs best plain peer")
-    c = cell("b")
-    bw, bp = best("b", PLAIN_PEERS)
-    if c and c.cpu is not None and bp:
-        pc = cells[("b", bp)].cpu
-        w(f"| (b) CPU ≤ best peer's ({bp}) | {fnum(c.cpu)} s vs {fnum(pc)} s | {verdict(pc is not None and c.cpu <= pc)} |")
-    if c and c.rss is not None:
-        w(f"| (b) peak RSS < 512 MiB | {c.rss / 1024:.0f} MiB | {verdict(c.rss < 512 * 1024)} |")
-    ratio_target("c", 1.0, ["restic"], "wall vs restic")
-    c = cell("c")
-    if c and c.requests is not None:
-        w(f"| (c) requests ≤ 5 | {c.requests:,.0f} ({c.mix}) | {verdict(c.requests <= 5)} |")
-    for s in ("d", "d2"):
-        c = cell(s)
-        if c:
-            ups = sorted({r["note"] for r in c.runs if r["note"]})
-            exact = all(r["note"] == f"uploaded {edits}" for r in c.ok) and bool(c.ok)
-            w(f"| ({s}) exactly the {edits} changed files uploaded | {', '.join(ups) or '–'}; caught {c.caught or '–'} | {verdict(exact)} |")
-        ratio_target(s, 1.2, ["restic"], "wall vs restic")
-    ratio_target("e", 0.8, PLAIN_PEERS, "wall vs best plain peer")
-    for s in ("f-a", "f-b"):
-        if cell(s) and cell(s).na:
-            w(f"| ({s}) restore ≤ 1.0× fastest peer | p3backup restore not available | – |")
-        else:
-            ratio_target(s, 1.0, PLAIN_PEERS + ["restic"], "restore vs fastest peer")
-    c, base = cell("g"), cell("startup")
-    if c and c.rss is not None and base and base.rss is not None and nfiles["g"]:
-        per = (c.rss - base.rss) * 1024 / nfiles["g"]
-        w(f"| (g) peak RSS ≤ 1 KiB per file above the JVM baseline | {per:.0f} B per file "
-          f"({c.rss / 1024:.0f} MiB vs `--version` {base.rss / 1024:.0f} MiB) | {verdict(per <= 1024)} |")
-    c = cell("g-c")
-    if c and c.wall is not None:
-        w(f"| (g) no-change rerun ≤ 3 s | {fnum(c.wall)} s | {verdict(c.wall <= 3)} |")
-    base = cell("startup")
-    if base and base.wall is not None:
-        w(f"| JVM start-up (`p3backup --version`) | {fnum(base.wall)} s wall, {fnum(base.cpu)} s CPU, "
-          f"{base.rss / 1024:.0f} MiB | (information) |")
+
+    def targets_of(t):
+        ratio_target("a", 0.65, PLAIN_PEERS, "wall vs best plain peer", t)
+        c = cell("a", t)
+        if c and c.requests is not None:
+            w(f"| (a) requests ≤ files + 10 ({nfiles['a']:,} + 10) | {t} | {c.requests:,.0f} ({c.mix}) | "
+              f"{verdict(c.requests <= nfiles['a'] + 10)} |")
+        ratio_target("b", 0.6, PLAIN_PEERS, "wall vs best plain peer", t)
+        c = cell("b", t)
+        bw, bp = best("b", PLAIN_PEERS)
+        if c and c.cpu is not None and bp:
+            pc = cells[("b", bp)].cpu
+            w(f"| (b) CPU ≤ best peer's ({bp}) | {t} | {fnum(c.cpu)} s vs {fnum(pc)} s | "
+              f"{verdict(pc is not None and c.cpu <= pc)} |")
+        if c and c.rss is not None:
+            w(f"| (b) peak RSS < 512 MiB | {t} | {c.rss / 1024:.0f} MiB | {verdict(c.rss < 512 * 1024)} |")
+        ratio_target("c", 1.0, ["restic"], "wall vs restic", t)
+        c = cell("c", t)
+        if c and c.requests is not None:
+            w(f"| (c) requests ≤ 5 | {t} | {c.requests:,.0f} ({c.mix}) | {verdict(c.requests <= 5)} |")
+        for s in ("d", "d2"):
+            c = cell(s, t)
+            if c:
+                ups = sorted({r["note"] for r in c.runs if r["note"]})
+                exact = all(r["note"] == f"uploaded {edits}" for r in c.ok) and bool(c.ok)
+                w(f"| ({s}) exactly the {edits} changed files uploaded | {t} | {', '.join(ups) or '–'}; "
+                  f"caught {c.caught or '–'} | {verdict(exact)} |")
+            ratio_target(s, 1.2, ["restic"], "wall vs restic", t)
+        ratio_target("e", 0.8, PLAIN_PEERS, "wall vs best plain peer", t)
+        for s in ("f-a", "f-b"):
+            if cell(s, t) and cell(s, t).na:
+                w(f"| ({s}) restore ≤ 1.0× fastest peer | {t} | restore not available | – |")
+            else:
+                ratio_target(s, 1.0, PLAIN_PEERS + ["restic"], "restore vs fastest peer", t)
+        c, base = cell("g", t), cell("startup", t)
+        if c and c.rss is not None and base and base.rss is not None and nfiles["g"]:
+            per = (c.rss - base.rss) * 1024 / nfiles["g"]
+            w(f"| (g) peak RSS ≤ 1 KiB per file above its `--version` | {t} | {per:.0f} B per file "
+              f"({c.rss / 1024:.0f} MiB vs `--version` {base.rss / 1024:.0f} MiB) | {verdict(per <= 1024)} |")
+        c = cell("g-c", t)
+        if c and c.wall is not None:
+            w(f"| (g) no-change rerun ≤ 3 s | {t} | {fnum(c.wall)} s | {verdict(c.wall <= 3)} |")
+        base = cell("startup", t)
+        if base and base.wall is not None:
+            w(f"| start-up (`p3backup --version`) | {t} | {fnum(base.wall)} s wall, {fnum(base.cpu)} s CPU, "
+              f"{base.rss / 1024:.0f} MiB | (information) |")
+
+    for t in p3_rows:
+        targets_of(t)
     w("")
+
+    if "p3backup-native" in p3_rows:
+        w("## Targets of the native executable (issue 12)")
+        w("")
+        w("| target | measured | met |")
+        w("| --- | --- | --- |")
+        t = "p3backup-native"
+        c = cell("startup", t)
+        if c and c.wall is not None:
+            w(f"| `p3backup --version` ≤ 0.02 s | {fnum(c.wall)} s ({fnum(c.cpu)} s CPU, {c.rss / 1024:.0f} MiB) | "
+              f"{verdict(c.wall <= 0.02)} |")
+        else:
+            w("| `p3backup --version` ≤ 0.02 s | no successful run | – |")
+        c = cell("s", t)
+        if c and c.wall is not None:
+            req = f", {c.requests:,.0f} requests" if c.requests is not None else ""
+            w(f"| (s) first backup of 5 small files to a fresh bucket ≤ 0.15 s wall | {fnum(c.wall)} s "
+              f"({fnum(c.cpu)} s CPU{req}) | {verdict(c.wall <= 0.15)} |")
+        else:
+            w("| (s) first backup of 5 small files to a fresh bucket ≤ 0.15 s wall | "
+              f"{'no successful run' if c else 'not run'} | – |")
+        c = cell("g", t)
+        if c and c.rss is not None:
+            scaled = "" if nfiles["g"] == 100000 else f" (**{nfiles['g']:,} files, not 100,000**)"
+            w(f"| (g) peak RSS ≤ 100 MiB | {c.rss / 1024:.0f} MiB{scaled} | {verdict(c.rss <= 100 * 1024)} |")
+        else:
+            w(f"| (g) peak RSS ≤ 100 MiB | {'no successful run' if c else 'not run'} | – |")
+        if "p3backup" in p3_rows:
+            compared = [s for s in SCENARIOS
+                        if cells.get((s, "p3backup")) and cells.get((s, t))
+                        and cells[(s, "p3backup")].wall is not None and cells[(s, t)].wall is not None]
+            if compared:
+                slower = ", ".join(f"({s})" if s != "startup" else "start-up" for s in native_slower)
+                w(f"| no scenario slower than the JVM jar in the same run | "
+                  f"{'slower in ' + slower if native_slower else f'faster or equal in all {len(compared)}'} | "
+                  f"{verdict(not native_slower)} |")
+        else:
+            w("| no scenario slower than the JVM jar in the same run | JVM row not run | – |")
+        w("")
 
     w("## Requests by operation (last successful run of each)")
     w("")
