@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
         + " changed since the last snapshot.",
         "TARGET is bucket, bucket/prefix or s3://bucket/prefix; with none, or 'default', a new"
             + " bucket p3backup-MM-dd-yy-HHmmss is created."},
-    footer = {"", "Examples:",
+    footerHeading = "%nExamples:%n",
+    footer = {
         "  p3backup backup my-bucket ~/Documents        ~/Documents into my-bucket",
         "  p3backup backup s3://my-bucket/laptop ~ --delete",
         "      under a prefix; drop what you deleted",

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
 
 /** {@code p3backup buckets}: the account's p3backup-* buckets with the time each name encodes. */
 @Command(name = "buckets", description = "List the account's p3backup-* buckets with the time each name encodes, oldest first.",
-    footer = {"", "Examples:",
+    footerHeading = "%nExamples:%n",
+    footer = {
         "  p3backup buckets                             of the default profile",
         "  p3backup buckets --profile work              of another AWS CLI profile"})
 public final class BucketsCommand extends BaseCommand {

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "completion", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = {"Print a completion script for bash, zsh or fish on stdout. It completes"
         + " the commands and their options, and file names where a directory is asked for."},
-    footer = {"", "Examples:",
+    footerHeading = "%nExamples:%n",
+    footer = {
         "  echo 'source <(p3backup completion bash)' >> ~/.bashrc",
         "  echo 'source <(p3backup completion zsh)' >> ~/.zshrc",
         "  p3backup completion fish > ~/.config/fish/completions/p3backup.fish"})

@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
     description = {"Restore the latest snapshot of TARGET (or --snapshot ID) into DEST, creating"
         + " it. Identical files are skipped; differing ones are replaced only with --overwrite.",
         "Nothing is ever written outside DEST."},
-    footer = {"", "Examples:",
+    footerHeading = "%nExamples:%n",
+    footer = {
         "  p3backup restore my-bucket ~/restored        the latest snapshot",
         "  p3backup restore my-bucket ~/old --snapshot 20261126T1518",
         "      an older snapshot",

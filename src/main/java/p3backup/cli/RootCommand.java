@@ -13,6 +13,11 @@ import picocli.CommandLine.Spec;
         + " objects, upload only what changed, restore and verify it.",
         "",
         "  p3backup [OPTIONS] [TARGET|default] [DIR]    same as p3backup backup ...",
+        "",
+        "Credentials, region and endpoint come from the AWS CLI configuration",
+        "(~/.aws/config, ~/.aws/credentials, AWS_PROFILE, AWS_* variables).",
+        "More: p3backup COMMAND --help, man p3backup and man p3backup-COMMAND,",
+        "and the README (all in the release archives).",
         ""},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -21,13 +26,8 @@ import picocli.CommandLine.Spec;
             + " nothing uploaded is lost, a rerun resumes",
         "2:bad input, found before any request was sent",
         "3:done, but some files could not be backed up or restored (each named on stderr)"},
-    footer = {"",
-        "Credentials, region and endpoint come from the AWS CLI configuration",
-        "(~/.aws/config, ~/.aws/credentials, AWS_PROFILE, AWS_* variables).",
-        "More: p3backup COMMAND --help, man p3backup and man p3backup-COMMAND,",
-        "and the README (all in the release archives).",
-        "",
-        "Examples:",
+    footerHeading = "%nExamples:%n",
+    footer = {
         "  p3backup my-bucket ~/Documents               back up ~/Documents",
         "  p3backup restore my-bucket ~/restored        restore the latest snapshot",
         "  p3backup verify my-bucket --read-data        check every byte of the backup"})

@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code p3backup snapshots TARGET}: the backup runs recorded under TARGET, newest last. */
 @Command(name = "snapshots", description = "List the snapshots under TARGET: id, time, files, bytes; newest last.",
-    footer = {"", "Examples:",
+    footerHeading = "%nExamples:%n",
+    footer = {
         "  p3backup snapshots my-bucket                 the snapshots of my-bucket",
         "  p3backup snapshots s3://my-bucket/laptop     those under a prefix",
         "  p3backup snapshots my-bucket --json          as one JSON object"})

@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
     description = {"Check that every file of the latest snapshot of TARGET is in the bucket with"
         + " its recorded size (--read-data: and SHA-256). With DIR, also list what differs"
         + " between DIR and the snapshot. Exit 0 only when nothing is wrong."},
-    footer = {"", "Examples:",
+    footerHeading = "%nExamples:%n",
+    footer = {
         "  p3backup verify my-bucket                    every file there, with its size",
         "  p3backup verify my-bucket --read-data        download and re-hash every file",
         "  p3backup verify my-bucket ~/Documents        new, changed and missing files"})
