@@ -86,9 +86,11 @@ class CompletionTest {
     String zsh = completion("zsh").out();
     assertEquals(completion("bash").out(), zsh);
     assertTrue(zsh.contains("ZSH_VERSION") && zsh.contains("bashcompinit"), "loads zsh's bash layer");
-    if (has("zsh")) {
-      shell("zsh", "-n", script("zsh").toString());
-    }
+    assumeTrue(has("zsh"), "no zsh here: the script is checked as bash's");
+    Path script = script("zsh");
+    shell("zsh", "-n", script.toString());
+    String loaded = shell("zsh", "-c", "source '" + script + "' && whence -w _complete_p3backup");
+    assertTrue(loaded.strip().endsWith("_complete_p3backup: function"), "zsh takes it: " + loaded);
   }
 
   @Test
