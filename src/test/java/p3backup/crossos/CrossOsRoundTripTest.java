@@ -106,6 +106,39 @@ class CrossOsRoundTripTest {
   }
 
   @Test
+  void backslashNamesFollowTheRulesOfTheDestinationsFileSystem() throws Exception {
+    InMemoryObjectStore store = new InMemoryObjectStore(false);
+    try (FileSystem unix = Jimfs.newFileSystem(Configuration.unix())) {
+      Path tree = Files.createDirectories(unix.getPath("/data"));
+      Files.writeString(tree.resolve("back\\slash.txt"), "one name");
+      Files.writeString(tree.resolve("..\\escape"), "one name too");
+      Files.writeString(tree.resolve("ok.txt"), "ok");
+      assertEquals(List.of(), backup(store, tree).problems());
+    }
+    // Windows rules for a Windows file system, whatever the OS running the restore.
+    try (FileSystem windows = Jimfs.newFileSystem(Configuration.windows())) {
+      Path dest = windows.getPath("C:\\restore");
+      RestoreResult r = restore(store, dest);
+      assertEquals(List.of("..\\escape", "back\\slash.txt"),
+          r.problems().stream().map(FileProblem::path).toList());
+      assertEquals(1, r.filesRestored());
+      try (Stream<Path> all = Files.walk(windows.getPath("C:\\"))) {
+        assertEquals(List.of(dest.resolve("ok.txt")), all.filter(Files::isRegularFile).toList());
+      }
+    }
+    for (Configuration config : List.of(Configuration.unix(), Configuration.osX())) {
+      try (FileSystem fs = Jimfs.newFileSystem(config)) {
+        Path dest = fs.getPath("/restore");
+        RestoreResult r = restore(store, dest);
+        assertEquals(List.of(), r.problems());
+        assertEquals("one name", Files.readString(dest.resolve("back\\slash.txt")));
+        assertEquals("one name too", Files.readString(dest.resolve("..\\escape")));
+        assertFalse(Files.exists(fs.getPath("/escape")));
+      }
+    }
+  }
+
+  @Test
   void caseOnlyCollisionsAreNamedOnCaseInsensitiveFileSystems() throws Exception {
     InMemoryObjectStore store = new InMemoryObjectStore(false);
     try (FileSystem unix = Jimfs.newFileSystem(Configuration.unix())) {
