@@ -88,9 +88,9 @@ public final class BackupRun {
     List<SnapshotRef> refs = List.of();
     if (state == BucketState.MISSING) {
       if (!options.dryRun()) {
-        for (String w : store.createBucket(options.bucket(), new BucketSetup(options.versioning()))) {
-          problems.warn(w);
-        }
+        BucketWarnings.merge(options.bucket(),
+            store.createBucket(options.bucket(), new BucketSetup(options.versioning())))
+            .ifPresent(problems::warn);
         created = true;
       }
     } else {

@@ -28,7 +28,14 @@ import picocli.CommandLine.Parameters;
     description = {"Back up DIR (default: the current directory) to TARGET, uploading only what"
         + " changed since the last snapshot.",
         "TARGET is bucket, bucket/prefix or s3://bucket/prefix; with none, or 'default', a new"
-            + " bucket p3backup-MM-dd-yy-HHmmss is created."})
+            + " bucket p3backup-MM-dd-yy-HHmmss is created."},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  p3backup backup my-bucket ~/Documents        ~/Documents into my-bucket",
+        "  p3backup backup s3://my-bucket/laptop ~ --delete",
+        "      under a prefix; drop what you deleted",
+        "  p3backup backup my-bucket . --exclude '*.tmp' --dry-run",
+        "      show what would be uploaded"})
 public final class BackupCommand extends BaseCommand {
   static final Set<String> STORAGE_CLASSES = Set.of("STANDARD", "REDUCED_REDUNDANCY",
       "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE",
@@ -84,7 +91,7 @@ public final class BackupCommand extends BaseCommand {
   @Override
   int run(Output output, long start) throws IOException, InterruptedException {
     BackupOptions options = options();
-    try (ObjectStore store = Wiring.store(global, env, jobs.connections())) {
+    try (ObjectStore store = Wiring.store(global, env, jobs.connections(), output)) {
       BackupResult r = new BackupRun(store, options, env.clock(), output).run();
       int code = r.problems().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
       long ms = millisSince(start);
@@ -202,7 +209,7 @@ public final class BackupCommand extends BaseCommand {
     String where = "s3://" + r.bucket() + (r.prefix().isEmpty() ? "" : "/" + stripSlash(r.prefix()));
     if (dryRun) {
       for (BackupResult.Planned p : r.planned()) {
-        output.summary("would " + p.action() + ": " + p.path());
+        output.listing("would " + p.action() + ": " + p.path());
       }
       output.summary(String.format(Locale.ROOT,
           "dry run, nothing changed: would upload %d of %d files (%s) and delete %d to %s",

@@ -14,7 +14,11 @@ import p3backup.storage.ObjectStore;
 import picocli.CommandLine.Command;
 
 /** {@code p3backup buckets}: the account's p3backup-* buckets with the time each name encodes. */
-@Command(name = "buckets", description = "List the account's p3backup-* buckets with the time each name encodes, oldest first.")
+@Command(name = "buckets", description = "List the account's p3backup-* buckets with the time each name encodes, oldest first.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  p3backup buckets                             of the default profile",
+        "  p3backup buckets --profile work              of another AWS CLI profile"})
 public final class BucketsCommand extends BaseCommand {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -29,7 +33,7 @@ public final class BucketsCommand extends BaseCommand {
   @Override
   int run(Output output, long start) {
     Wiring.endpoint(global);
-    try (ObjectStore store = Wiring.store(global, env, 4)) {
+    try (ObjectStore store = Wiring.store(global, env, 4, output)) {
       List<Row> rows = new ArrayList<>();
       for (BucketInfo b : store.listBuckets()) {
         if (b.name().startsWith("p3backup-")) {
@@ -67,7 +71,7 @@ public final class BucketsCommand extends BaseCommand {
       return;
     }
     for (Row r : rows) {
-      output.summary(String.format(Locale.ROOT, "%-30s  %s", r.name(),
+      output.listing(String.format(Locale.ROOT, "%-30s  %s", r.name(),
           r.time() == null ? "(no time in the name)" : TIME.format(r.time())));
     }
   }

@@ -14,29 +14,45 @@ import picocli.CommandLine.UnmatchedArgumentException;
 public final class CommandLineFactory {
   private CommandLineFactory() {}
 
-  public static CommandLine create(Environment env, PrintWriter out, PrintWriter err) {
-    IFactory defaults = CommandLine.defaultFactory();
-    IFactory factory = new IFactory() {
-      @Override
-      public <K> K create(Class<K> cls) throws Exception {
-        if (cls == BackupCommand.class) {
-          return cls.cast(new BackupCommand(env));
-        }
-        if (cls == RestoreCommand.class) {
-          return cls.cast(new RestoreCommand(env));
-        }
-        if (cls == VerifyCommand.class) {
-          return cls.cast(new VerifyCommand(env));
-        }
-        if (cls == SnapshotsCommand.class) {
-          return cls.cast(new SnapshotsCommand(env));
-        }
-        if (cls == BucketsCommand.class) {
-          return cls.cast(new BucketsCommand(env));
-        }
-        return defaults.create(cls);
+  /**
+   * Makes the commands with an {@link Environment}. Public, with a constructor that takes none,
+   * for tools that build the command model from its class alone (the man page generator).
+   */
+  public static final class CommandFactory implements IFactory {
+    private final IFactory defaults = CommandLine.defaultFactory();
+    private final Environment env;
+
+    public CommandFactory() {
+      this(Environment.system());
+    }
+
+    CommandFactory(Environment env) {
+      this.env = env;
+    }
+
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      if (cls == BackupCommand.class) {
+        return cls.cast(new BackupCommand(env));
       }
-    };
+      if (cls == RestoreCommand.class) {
+        return cls.cast(new RestoreCommand(env));
+      }
+      if (cls == VerifyCommand.class) {
+        return cls.cast(new VerifyCommand(env));
+      }
+      if (cls == SnapshotsCommand.class) {
+        return cls.cast(new SnapshotsCommand(env));
+      }
+      if (cls == BucketsCommand.class) {
+        return cls.cast(new BucketsCommand(env));
+      }
+      return defaults.create(cls);
+    }
+  }
+
+  public static CommandLine create(Environment env, PrintWriter out, PrintWriter err) {
+    IFactory factory = new CommandFactory(env);
     CommandLine cl = new CommandLine(new RootCommand(), factory);
     cl.setOut(out);
     cl.setErr(err);

@@ -17,7 +17,7 @@ public final class GlobalOptions {
   @Option(names = "--json", description = "Print one JSON summary object on stdout, nothing else.")
   boolean json;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress and no warnings; errors only.")
+  @Option(names = {"-q", "--quiet"}, description = "Print nothing when all goes well: no progress, warnings or summary; errors and skipped files only.")
   boolean quiet;
 
   @Option(names = {"-v", "--verbose"}, description = "Name each file transferred; full detail on errors.")

@@ -8,13 +8,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import p3backup.problems.FileProblem;
 import p3backup.problems.RunListener;
+import p3backup.storage.RetryListener;
 
 /**
  * Everything a command shows a person: warnings and per-file problems on stderr, a progress line
  * on a terminal (files, bytes, rate, ETA), detail with --verbose. Stdout is left to the summary
- * (text or JSON), so that {@code --json} output is one object and nothing else.
+ * (text or JSON), so that {@code --json} output is one object and nothing else. With --quiet a
+ * run that succeeds prints nothing: only errors and the names of files skipped remain.
  */
-final class Output implements RunListener, AutoCloseable {
+final class Output implements RunListener, RetryListener, AutoCloseable {
   private final PrintWriter out;
   private final PrintWriter err;
   private final GlobalOptions global;
@@ -27,6 +29,8 @@ final class Output implements RunListener, AutoCloseable {
   private volatile long totalFiles = -1;
   private volatile long totalBytes = -1;
   private volatile long phaseStart = System.nanoTime();
+  /** What the progress line says while requests are being retried, or null. */
+  private volatile String retrying;
   private ScheduledExecutorService ticker;
   private int lineLength;
 
@@ -57,8 +61,18 @@ final class Output implements RunListener, AutoCloseable {
     return global.verbose;
   }
 
-  /** A line of the text summary on stdout; nothing with --json. */
+  /** A line of the closing summary on stdout; nothing with --json, nor with --quiet. */
   void summary(String line) {
+    if (!global.quiet) {
+      listing(line);
+    }
+  }
+
+  /**
+   * A line of what the command was asked to show (a listing, a dry run's plan, the differences
+   * verify found) on stdout, --quiet or not; nothing with --json.
+   */
+  void listing(String line) {
     if (!global.json) {
       stopProgress();
       out.println(line);
@@ -133,9 +147,41 @@ final class Output implements RunListener, AutoCloseable {
     done.incrementAndGet();
   }
 
+  /**
+   * While the server does not answer, the progress line says so instead of showing a rate that
+   * falls and an ETA that grows; with --verbose each retry also gets a line of its own.
+   */
+  @Override
+  public void retrying(String cause, int next, int attempts) {
+    retrying = "retrying: " + cause + ", attempt " + next + " of " + attempts;
+    detail(retrying);
+  }
+
+  @Override
+  public void recovered() {
+    retrying = null;
+  }
+
   private void render() {
+    String line = progressLine();
+    synchronized (lock) {
+      StringBuilder s = new StringBuilder("\r").append(line);
+      for (int i = line.length(); i < lineLength; i++) {
+        s.append(' ');
+      }
+      lineLength = line.length();
+      err.print(s);
+      err.flush();
+    }
+  }
+
+  /** The progress line as it stands. */
+  String progressLine() {
     String line;
-    if ("scan".equals(phase)) {
+    String retry = retrying;
+    if (retry != null) {
+      line = retry;
+    } else if ("scan".equals(phase)) {
       line = "scanning: " + scanned.get() + " entries";
     } else if (totalFiles >= 0) {
       double seconds = Math.max(0.001, (System.nanoTime() - phaseStart) / 1e9);
@@ -151,15 +197,7 @@ final class Output implements RunListener, AutoCloseable {
     } else {
       line = phase.isEmpty() ? "" : phase + "...";
     }
-    synchronized (lock) {
-      StringBuilder s = new StringBuilder("\r").append(line);
-      for (int i = line.length(); i < lineLength; i++) {
-        s.append(' ');
-      }
-      lineLength = line.length();
-      err.print(s);
-      err.flush();
-    }
+    return line;
   }
 
   private void clearLine() {

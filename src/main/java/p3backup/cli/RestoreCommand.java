@@ -23,7 +23,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "restore", sortOptions = false,
     description = {"Restore the latest snapshot of TARGET (or --snapshot ID) into DEST, creating"
         + " it. Identical files are skipped; differing ones are replaced only with --overwrite.",
-        "Nothing is ever written outside DEST."})
+        "Nothing is ever written outside DEST."},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  p3backup restore my-bucket ~/restored        the latest snapshot",
+        "  p3backup restore my-bucket ~/old --snapshot 20261126T1518",
+        "      an older snapshot",
+        "  p3backup restore my-bucket ~/docs --include 'docs/**/*.pdf'",
+        "      only some of the files"})
 public final class RestoreCommand extends BaseCommand {
   private static final long PART = 16L << 20;
 
@@ -67,7 +74,7 @@ public final class RestoreCommand extends BaseCommand {
     }
     RestoreOptions options = new RestoreOptions(t.bucket(), t.keyPrefix(), destination, snapshot,
         overwrite, rules, jobCount, PART);
-    try (ObjectStore store = Wiring.store(global, env, jobs.connections())) {
+    try (ObjectStore store = Wiring.store(global, env, jobs.connections(), output)) {
       RestoreResult r;
       try {
         r = new Restorer(store, options, output).run();

@@ -16,7 +16,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code p3backup snapshots TARGET}: the backup runs recorded under TARGET, newest last. */
-@Command(name = "snapshots", description = "List the snapshots under TARGET: id, time, files, bytes; newest last.")
+@Command(name = "snapshots", description = "List the snapshots under TARGET: id, time, files, bytes; newest last.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  p3backup snapshots my-bucket                 the snapshots of my-bucket",
+        "  p3backup snapshots s3://my-bucket/laptop     those under a prefix",
+        "  p3backup snapshots my-bucket --json          as one JSON object"})
 public final class SnapshotsCommand extends BaseCommand {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -36,7 +41,7 @@ public final class SnapshotsCommand extends BaseCommand {
   int run(Output output, long start) {
     Wiring.endpoint(global);
     Target t = Targets.parse(target);
-    try (ObjectStore store = Wiring.store(global, env, 16)) {
+    try (ObjectStore store = Wiring.store(global, env, 16, output)) {
       SnapshotStore snapshots = new SnapshotStore(store, t.bucket(), t.keyPrefix());
       snapshots.requireBucket();
       List<Row> rows = new ArrayList<>();
@@ -77,9 +82,9 @@ public final class SnapshotsCommand extends BaseCommand {
       return;
     }
     ZoneId zone = env.clock().getZone();
-    output.summary(String.format(Locale.ROOT, "%-22s  %-19s  %10s  %10s", "ID", "TIME", "FILES", "BYTES"));
+    output.listing(String.format(Locale.ROOT, "%-22s  %-19s  %10s  %10s", "ID", "TIME", "FILES", "BYTES"));
     for (Row r : rows) {
-      output.summary(String.format(Locale.ROOT, "%-22s  %-19s  %10s  %10s", r.ref().id(),
+      output.listing(String.format(Locale.ROOT, "%-22s  %-19s  %10s  %10s", r.ref().id(),
           TIME.format(r.ref().time().atZone(zone)), r.files() < 0 ? "?" : Long.toString(r.files()),
           r.bytes() < 0 ? "?" : Sizes.human(r.bytes())));
     }

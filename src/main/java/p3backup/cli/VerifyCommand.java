@@ -21,7 +21,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "verify", sortOptions = false,
     description = {"Check that every file of the latest snapshot of TARGET is in the bucket with"
         + " its recorded size (--read-data: and SHA-256). With DIR, also list what differs"
-        + " between DIR and the snapshot. Exit 0 only when nothing is wrong."})
+        + " between DIR and the snapshot. Exit 0 only when nothing is wrong."},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  p3backup verify my-bucket                    every file there, with its size",
+        "  p3backup verify my-bucket --read-data        download and re-hash every file",
+        "  p3backup verify my-bucket ~/Documents        new, changed and missing files"})
 public final class VerifyCommand extends BaseCommand {
 
 
@@ -57,7 +62,7 @@ public final class VerifyCommand extends BaseCommand {
       }
       directory = directory.toRealPath();
     }
-    try (ObjectStore store = Wiring.store(global, env, jobs.connections())) {
+    try (ObjectStore store = Wiring.store(global, env, jobs.connections(), output)) {
       VerifyResult r;
       try {
         r = new Verifier(store, new VerifyOptions(t.bucket(), t.keyPrefix(), snapshot, readData,
@@ -85,13 +90,13 @@ public final class VerifyCommand extends BaseCommand {
         output.out().flush();
       } else {
         for (String p : r.added()) {
-          output.summary("new: " + p);
+          output.listing("new: " + p);
         }
         for (String p : r.changed()) {
-          output.summary("changed: " + p);
+          output.listing("changed: " + p);
         }
         for (String p : r.missing()) {
-          output.summary("missing: " + p);
+          output.listing("missing: " + p);
         }
         output.summary(String.format(Locale.ROOT, "%s snapshot %s: %d files checked%s; %s",
             Targets.url(r.bucket(), r.prefix()), r.snapshot(), r.filesChecked(),

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import p3backup.storage.ObjectStore;
+import p3backup.storage.RetryListener;
 import p3backup.storage.s3.S3ObjectStore;
 import p3backup.storage.s3.S3Settings;
 
@@ -29,9 +30,11 @@ final class Wiring {
     }
   }
 
-  static ObjectStore store(GlobalOptions global, Environment env, int connections) {
+  /** The object store, telling {@code retries} (the progress display) of requests sent again. */
+  static ObjectStore store(GlobalOptions global, Environment env, int connections,
+      RetryListener retries) {
     URI endpoint = endpoint(global);
     return S3ObjectStore.open(new S3Settings(global.profile, global.region, endpoint,
-        env.variables(), env.home(), connections));
+        env.variables(), env.home(), connections), retries);
   }
 }

@@ -8,10 +8,13 @@ import java.util.Set;
 
 /**
  * Maps a snapshot path or object key to a path inside a restore destination, or says why it
- * cannot be restored there: a path that would escape the destination ({@code ..}, absolute, a
- * drive letter, a backslash), or a name the destination's OS cannot hold (on Windows {@code
- * a:b}, {@code CON}, a trailing dot or space, a path past 260 characters). Nothing is ever
- * altered: a name is restored as it is or refused.
+ * cannot be restored there: a path that would escape the destination ({@code ..}, {@code .},
+ * absolute; on Windows also a drive letter or a backslash), or a name the destination's file
+ * system cannot hold ({@code /} and NUL anywhere; on Windows {@code a:b}, {@code CON}, a
+ * trailing dot or space, a path past 260 characters). The rules are those of the file system
+ * the destination is on (Windows rules where its separator is a backslash), not of the OS the
+ * backup came from: on Linux and macOS {@code back\slash.txt} is an ordinary name. Nothing is
+ * ever altered: a name is restored as it is or refused.
  */
 public final class SafeDestination {
   private static final Set<String> WINDOWS_DEVICES = Set.of("CON", "PRN", "AUX", "NUL",
@@ -73,7 +76,7 @@ public final class SafeDestination {
     if (rel.startsWith("/")) {
       return Optional.of("absolute path: not restored outside the destination");
     }
-    if (rel.indexOf('\\') >= 0) {
+    if (windows && rel.indexOf('\\') >= 0) {
       return Optional.of("contains a backslash, a path separator on Windows: not restored");
     }
     if (windows && rel.length() >= 2 && rel.charAt(1) == ':' && Character.isLetter(rel.charAt(0))) {

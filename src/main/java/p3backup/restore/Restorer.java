@@ -209,7 +209,7 @@ public final class Restorer {
     // Directory times last, deepest first, since filling a directory changes its mtime.
     dirs.sort(Comparator.comparing((Placed p) -> p.path().getNameCount()).reversed());
     for (Placed d : dirs) {
-      setAttributes(d.path(), d.entry().mtimeNanos(), d.entry().mode(), true);
+      setAttributesWhereTheyDiffer(d.path(), d.entry().mtimeNanos(), d.entry().mode(), true);
     }
     return new RestoreResult(options.bucket(), options.keyPrefix(), snapshotId, restored.get(),
         identical.get(), dirCount, linkCount, downloaded.get(), problems.sorted(),
@@ -324,7 +324,7 @@ public final class Restorer {
         }
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && identical(target, e)) {
           listener.bytes(e.size());
-          setAttributes(target, e.mtimeNanos(), e.mode(), false);
+          setAttributesWhereTheyDiffer(target, e.mtimeNanos(), e.mode(), false);
           return Outcome.IDENTICAL;
         }
         if (!options.overwrite()) {
@@ -568,6 +568,43 @@ public final class Restorer {
           ? describe(io) : "not supported on this file system"));
       return false;
     }
+  }
+
+  /**
+   * Sets the recorded mtime and mode of a file or directory already in place only where they
+   * differ from its own, so that one that matches is not touched at all (its ctime stays, and
+   * the next backup of the destination does not read it again).
+   */
+  private void setAttributesWhereTheyDiffer(Path p, long mtimeNanos, int mode, boolean dir) {
+    FileStat now;
+    try {
+      now = FileStat.read(p, false);
+    } catch (IOException e) {
+      listener.detail("cannot read " + (dir ? "directory" : "file") + " attributes of " + p + ": " + e);
+      return;
+    }
+    boolean timeDiffers = mtimeNanos != UNKNOWN && !sameTime(now.mtimeNanos(), mtimeNanos);
+    boolean modeDiffers = mode >= 0 && posix && now.mode() >= 0 && (now.mode() & 0777) != (mode & 0777);
+    if (timeDiffers || modeDiffers) {
+      setAttributes(p, timeDiffers ? mtimeNanos : UNKNOWN, modeDiffers ? mode : -1, dir);
+    }
+  }
+
+  /**
+   * Whether a time read from disk is the recorded one, as far as the file system keeps it: one
+   * that stores microseconds, milliseconds or seconds holds the recorded time cut to those.
+   */
+  static boolean sameTime(long onDiskNanos, long recordedNanos) {
+    if (onDiskNanos == recordedNanos) {
+      return true;
+    }
+    for (long unit : new long[] {1_000L, 1_000_000L, 1_000_000_000L}) {
+      if (Math.floorMod(onDiskNanos, unit) == 0
+          && Math.floorDiv(recordedNanos, unit) * unit == onDiskNanos) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void setAttributes(Path p, long mtimeNanos, int mode, boolean dir) {

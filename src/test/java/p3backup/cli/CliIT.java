@@ -22,6 +22,7 @@ import p3backup.json.Json;
 import p3backup.testing.CliRunner;
 import p3backup.testing.CliRunner.Result;
 import p3backup.testing.CountingProxy;
+import p3backup.testing.Platform;
 import p3backup.testing.S3ProxyServer;
 import p3backup.testing.S3ProxyServer.Provider;
 import p3backup.testing.TestS3;
@@ -199,10 +200,52 @@ class CliIT {
   }
 
   @Test
-  void quietPrintsNoWarnings() throws IOException {
-    Result r = CliRunner.forServer(server, home()).run("quiet-it", tree().toString(), "-q");
+  void quietRunsThatSucceedPrintNothingAtAll() throws IOException {
+    CliRunner cli = CliRunner.forServer(server, home());
+    Path tree = tree();
+    Result backup = cli.run("quiet-it", tree.toString(), "-q");
+    assertEquals(0, backup.exitCode(), backup.toString());
+    assertEquals("", backup.out(), "no summary line");
+    assertEquals("", backup.err(), "warnings about unimplemented bucket features are silenced");
+    Result again = cli.run("-q", "backup", "quiet-it", tree.toString());
+    assertEquals("", again.out() + again.err(), again.toString());
+    Result restore = cli.run("restore", "quiet-it", tmp.resolve("quiet-dest").toString(), "--quiet");
+    assertEquals(0, restore.exitCode(), restore.toString());
+    assertEquals("", restore.out() + restore.err(), restore.toString());
+    Result verify = cli.run("verify", "quiet-it", tree.toString(), "-q");
+    assertEquals(0, verify.exitCode(), verify.toString());
+    assertEquals("", verify.out() + verify.err(), verify.toString());
+  }
+
+  @Test
+  void quietStillNamesSkippedFilesOnStderrAndJsonStillPrintsItsObject() throws IOException {
+    Platform.assumeLongPaths();
+    Path tree = tree();
+    Path p = tree;
+    for (int i = 0; i < 5; i++) {
+      p = p.resolve("n".repeat(220));
+    }
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, "too long a key");
+    CliRunner cli = CliRunner.forServer(server, home());
+    Result r = cli.run("quiet-skip-it", tree.toString(), "-q");
+    assertEquals(3, r.exitCode(), r.toString());
+    assertEquals("", r.out(), r.toString());
+    assertTrue(r.err().contains("nnnn") && r.err().contains("1024"), r.err());
+    assertFalse(r.err().contains("warning"), r.err());
+    Result json = cli.run("quiet-json-it", tree.toString(), "-q", "--json");
+    assertEquals(3, json.exitCode(), json.toString());
+    assertEquals("backup", json(json).get("command"));
+  }
+
+  @Test
+  void aServerLackingBucketFeaturesGetsOneWarningLineListingThem() throws IOException {
+    Result r = CliRunner.forServer(server, home()).run("one-warning-it", tree().toString());
     assertEquals(0, r.exitCode(), r.toString());
-    assertEquals("", r.err(), "warnings about unimplemented bucket features are silenced");
+    List<String> warnings = r.err().lines().filter(l -> l.contains("warning")).toList();
+    assertEquals(1, warnings.size(), r.err());
+    assertTrue(warnings.get(0).contains("Block Public Access"), r.err());
+    assertTrue(warnings.get(0).contains("going on without"), r.err());
   }
 
   @Test

@@ -54,6 +54,21 @@ class CrossOsRoundTripTest {
         ExcludeRules.none(), 4, 5L << 20), RunListener.NONE).run();
   }
 
+  /** A store holding a backup of a tree on a Unix file system: relative path to content. */
+  static InMemoryObjectStore backedUpUnixTree(Map<String, String> files) throws Exception {
+    InMemoryObjectStore store = new InMemoryObjectStore(false);
+    try (FileSystem unix = Jimfs.newFileSystem(Configuration.unix())) {
+      Path tree = Files.createDirectories(unix.getPath("/data"));
+      for (Map.Entry<String, String> f : files.entrySet()) {
+        Path p = tree.resolve(f.getKey());
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, f.getValue());
+      }
+      assertEquals(List.of(), backup(store, tree).problems());
+    }
+    return store;
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("systems")
   void backupUsesSlashKeysAndRestoresOnEveryOs(String name, Configuration from, String root)
@@ -85,16 +100,12 @@ class CrossOsRoundTripTest {
 
   @Test
   void namesWindowsCannotHoldAreNamedAndSkippedThere() throws Exception {
-    InMemoryObjectStore store = new InMemoryObjectStore(false);
-    try (FileSystem unix = Jimfs.newFileSystem(Configuration.unix())) {
-      Path tree = Files.createDirectories(unix.getPath("/data"));
-      for (String n : List.of("a:b", "CON", "aux.txt", "trailing.", "trailing ", "ok.txt")) {
-        Files.writeString(tree.resolve(n), n);
-      }
-      Files.createDirectories(tree.resolve("deep"));
-      Files.writeString(tree.resolve("deep").resolve("x".repeat(250)), "long");
-      assertEquals(List.of(), backup(store, tree).problems());
+    Map<String, String> files = new java.util.HashMap<>();
+    for (String n : List.of("a:b", "CON", "aux.txt", "trailing.", "trailing ", "ok.txt")) {
+      files.put(n, n);
     }
+    files.put("deep/" + "x".repeat(250), "long");
+    InMemoryObjectStore store = backedUpUnixTree(files);
     try (FileSystem windows = Jimfs.newFileSystem(Configuration.windows())) {
       Path dest = windows.getPath("C:\\restore");
       RestoreResult r = restore(store, dest);
@@ -106,14 +117,35 @@ class CrossOsRoundTripTest {
   }
 
   @Test
-  void caseOnlyCollisionsAreNamedOnCaseInsensitiveFileSystems() throws Exception {
-    InMemoryObjectStore store = new InMemoryObjectStore(false);
-    try (FileSystem unix = Jimfs.newFileSystem(Configuration.unix())) {
-      Path tree = Files.createDirectories(unix.getPath("/data"));
-      Files.writeString(tree.resolve("Readme.txt"), "upper");
-      Files.writeString(tree.resolve("readme.txt"), "lower");
-      backup(store, tree);
+  void backslashNamesFollowTheRulesOfTheDestinationsFileSystem() throws Exception {
+    InMemoryObjectStore store = backedUpUnixTree(Map.of("back\\slash.txt", "one name",
+        "..\\escape", "one name too", "ok.txt", "ok"));
+    // Windows rules for a Windows file system, whatever the OS running the restore.
+    try (FileSystem windows = Jimfs.newFileSystem(Configuration.windows())) {
+      Path dest = windows.getPath("C:\\restore");
+      RestoreResult r = restore(store, dest);
+      assertEquals(List.of("..\\escape", "back\\slash.txt"),
+          r.problems().stream().map(FileProblem::path).toList());
+      assertEquals(1, r.filesRestored());
+      try (Stream<Path> all = Files.walk(windows.getPath("C:\\"))) {
+        assertEquals(List.of(dest.resolve("ok.txt")), all.filter(Files::isRegularFile).toList());
+      }
     }
+    for (Configuration config : List.of(Configuration.unix(), Configuration.osX())) {
+      try (FileSystem fs = Jimfs.newFileSystem(config)) {
+        Path dest = fs.getPath("/restore");
+        RestoreResult r = restore(store, dest);
+        assertEquals(List.of(), r.problems());
+        assertEquals("one name", Files.readString(dest.resolve("back\\slash.txt")));
+        assertEquals("one name too", Files.readString(dest.resolve("..\\escape")));
+        assertFalse(Files.exists(fs.getPath("/escape")));
+      }
+    }
+  }
+
+  @Test
+  void caseOnlyCollisionsAreNamedOnCaseInsensitiveFileSystems() throws Exception {
+    InMemoryObjectStore store = backedUpUnixTree(Map.of("Readme.txt", "upper", "readme.txt", "lower"));
     for (Configuration folding : List.of(Configuration.windows(), Configuration.osX())) {
       try (FileSystem fs = Jimfs.newFileSystem(folding)) {
         Path dest = fs.getRootDirectories().iterator().next().resolve("restore");

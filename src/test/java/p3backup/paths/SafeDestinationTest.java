@@ -22,13 +22,37 @@ class SafeDestinationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"../escape", "a/../../escape", "a/..", "..", "/abs", "/", "C:\\win",
-      "a\\..\\..\\x", "a//b", "a/./b", ".", "", "nul\0byte", "trailing/"})
+  @ValueSource(strings = {"../escape", "a/../../escape", "a/..", "..", "/abs", "/", "a//b",
+      "a/./b", ".", "", "nul\0byte", "trailing/"})
   void pathsThatCouldEscapeAreRefusedEverywhere(String rel) throws IOException {
     for (SafeDestination d : new SafeDestination[] {
         on(Configuration.unix(), "/home/me/dest"), on(Configuration.osX(), "/Users/me/dest"),
         on(Configuration.windows(), "C:\\Users\\me\\dest")}) {
       assertInstanceOf(SafeDestination.Refused.class, d.resolve(rel), rel + " on " + d.root());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"C:\\win", "a\\..\\..\\x", "..\\escape", "\\abs", "sub\\..\\..\\x",
+      "c:/drive", "C:escape"})
+  void backslashesAndDrivesThatWouldEscapeOnWindowsAreRefusedThere(String rel) throws IOException {
+    SafeDestination windows = on(Configuration.windows(), "C:\\Users\\me\\dest");
+    assertInstanceOf(SafeDestination.Refused.class, windows.resolve(rel), rel);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"back\\slash.txt", "C:\\win", "a\\..\\..\\x", "..\\escape", "\\abs",
+      "dir/with\\backslash"})
+  void backslashIsAnOrdinaryCharacterOnUnixAndMacOsAndStaysInsideTheDestination(String rel)
+      throws IOException {
+    for (SafeDestination d : new SafeDestination[] {
+        on(Configuration.unix(), "/home/me/dest"), on(Configuration.osX(), "/Users/me/dest")}) {
+      SafeDestination.Resolved r = d.resolve(rel);
+      assertInstanceOf(SafeDestination.Inside.class, r, rel + " on " + d.root());
+      Path p = ((SafeDestination.Inside) r).path();
+      assertEquals(d.root().resolve(rel), p, "one name, as given, under its folder");
+      assertEquals(rel.substring(rel.lastIndexOf('/') + 1), p.getFileName().toString());
+      assertTrue(p.startsWith(d.root()) && !p.equals(d.root()));
     }
   }
 

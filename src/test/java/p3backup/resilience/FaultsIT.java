@@ -87,4 +87,23 @@ class FaultsIT {
       assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
     }
   }
+
+  @Test
+  void aServerThatStopsAnsweringMidRunIsSaidToBeRetriedAndTheErrorNamesTheCause() throws IOException {
+    S3ProxyServer server = S3ProxyServer.shared(Provider.TRANSIENT);
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    for (int i = 0; i < 40; i++) {
+      Files.writeString(tree.resolve("f" + i), "file " + i);
+    }
+    try (FaultProxy proxy = new FaultProxy(server.endpoint(), 1, 0)) {
+      proxy.stopAfter(12); // the bucket is made, a few files land, then nothing answers
+      Result r = CliRunner.forServer(server, Files.createDirectories(tmp.resolve("home")), proxy.endpoint())
+          .run("stops-mid-run", tree.toString(), "--verbose", "--jobs", "2");
+      assertEquals(1, r.exitCode(), r.toString());
+      assertTrue(r.err().contains("retrying: connection refused, attempt 2 of 10"), r.err());
+      assertTrue(r.err().contains("retrying: connection refused, attempt 10 of 10"), r.err());
+      String error = r.err().lines().filter(l -> l.startsWith("p3backup: ")).reduce((a, b) -> b).orElse("");
+      assertTrue(error.contains("Connection refused") && error.contains("cannot connect"), r.err());
+    }
+  }
 }

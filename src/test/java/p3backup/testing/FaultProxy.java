@@ -42,6 +42,8 @@ public final class FaultProxy implements AutoCloseable {
   private final List<Socket> open = Collections.synchronizedList(new ArrayList<>());
   private final Map<Fault, Integer> counts = new EnumMap<>(Fault.class);
   private volatile boolean always503;
+  private volatile int stopAfter = -1;
+  private int requests;
 
   /** Injects a fault into {@code share} (0..1) of the requests, drawn from {@code seed}. */
   public FaultProxy(URI target, long seed, double share) throws IOException {
@@ -63,12 +65,21 @@ public final class FaultProxy implements AutoCloseable {
     always503 = true;
   }
 
+  /**
+   * After {@code count} more requests the relay stops as a server that dies would: the request
+   * after them and every open connection are closed, and new connections are refused.
+   */
+  public synchronized void stopAfter(int count) {
+    stopAfter = requests + count;
+  }
+
   /** How many requests met each fault so far. */
   public synchronized Map<Fault, Integer> counts() {
     return new EnumMap<>(counts);
   }
 
   private synchronized Fault next() {
+    requests++;
     Fault f = Fault.NONE;
     if (always503) {
       f = Fault.SLOW_DOWN_503;
@@ -124,6 +135,10 @@ public final class FaultProxy implements AutoCloseable {
         }
         forward.append("Connection: close\r\n\r\n");
         Fault fault = next();
+        if (stopped()) {
+          close();
+          return;
+        }
         if (expect && fault != Fault.SLOW_DOWN_503 && fault != Fault.INTERNAL_ERROR_500) {
           out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
           out.flush();
@@ -159,6 +174,10 @@ public final class FaultProxy implements AutoCloseable {
     } finally {
       open.remove(client);
     }
+  }
+
+  private synchronized boolean stopped() {
+    return stopAfter >= 0 && requests > stopAfter;
   }
 
   private void relay(String head, byte[] body, OutputStream out, boolean cut) throws IOException {

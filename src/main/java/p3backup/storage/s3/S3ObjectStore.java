@@ -18,6 +18,7 @@ import p3backup.storage.ObjectAttributes;
 import p3backup.storage.ObjectInfo;
 import p3backup.storage.ObjectStore;
 import p3backup.storage.PutResult;
+import p3backup.storage.RetryListener;
 import p3backup.storage.StorageException;
 import p3backup.storage.StorageException.Kind;
 import p3backup.storage.s3.S3Rest.Call;
@@ -52,6 +53,11 @@ public final class S3ObjectStore implements ObjectStore {
    * when no credentials can be found; sends no request to S3.
    */
   public static S3ObjectStore open(S3Settings settings) {
+    return open(settings, RetryListener.NONE);
+  }
+
+  /** The same, telling {@code retries} of each request sent again and of recoveries. */
+  public static S3ObjectStore open(S3Settings settings, RetryListener retries) {
     AwsConfig config = new AwsConfig(settings);
     if (config.profileMissing()) {
       throw new StorageException(Kind.CREDENTIALS, "the profile \"" + config.profileName()
@@ -67,8 +73,9 @@ public final class S3ObjectStore implements ObjectStore {
     }
     String region = config.region();
     URI endpoint = config.endpoint().orElse(null);
-    return new S3ObjectStore(new S3Rest(endpoint, region, credentials, settings.connections()),
-        region, endpoint);
+    S3Rest rest = new S3Rest(endpoint, region, credentials, settings.connections());
+    rest.retries = retries;
+    return new S3ObjectStore(rest, region, endpoint);
   }
 
   /**
@@ -302,6 +309,7 @@ public final class S3ObjectStore implements ObjectStore {
           throw S3Errors.status(retryable ? 500 : 400, code, Xml.text(answer, "Message"), what,
               endpointText, null);
         }
+        rest.retries.retrying(code, attempt + 1, S3Rest.ATTEMPTS);
         S3Rest.pause(attempt, S3Rest.throttled(200, code), what, null);
       }
     }

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import p3backup.storage.Retries;
+import p3backup.storage.RetryListener;
 import p3backup.storage.StorageException;
 import p3backup.storage.StorageException.Kind;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -57,6 +58,8 @@ final class S3Rest {
   private final String endpointText;
   /** How far the server's clock is ahead of ours, learnt from a RequestTimeTooSkewed answer. */
   volatile long clockOffsetMillis;
+  /** Told of each retry, and of a request that got through after some. */
+  volatile RetryListener retries = RetryListener.NONE;
 
   /**
    * @param endpoint a server to talk to in path style, or null for AWS's regional endpoints
@@ -222,10 +225,14 @@ final class S3Rest {
         if (attempt >= ATTEMPTS || !S3Errors.retryable(e)) {
           throw S3Errors.network(e, what, endpointText);
         }
+        retries.retrying(RetryListener.cause(e), attempt + 1, ATTEMPTS);
         pause(attempt, false, what, e);
         continue;
       }
       if (r.ok() || r.status == 304) {
+        if (attempt > 1) {
+          retries.recovered();
+        }
         return r;
       }
       // A clock too far from the server's: S3 says so, or for HEAD (no body) only refuses.
@@ -242,6 +249,7 @@ final class S3Rest {
       if (!retryable(r.status, r.code) || attempt >= ATTEMPTS) {
         return r;
       }
+      retries.retrying(r.code != null ? r.code : "HTTP " + r.status, attempt + 1, ATTEMPTS);
       pause(attempt, throttled, what, lastFailure);
     }
   }
