@@ -339,7 +339,7 @@ class JsonTest {
   }
 
   @Test
-  void parsesManifestLinesFast() {
+  void parsesAHundredThousandManifestLines() {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 100_000; i++) {
       StringBuilder sb = new StringBuilder();
@@ -355,19 +355,16 @@ class JsonTest {
       lines.add(sb.toString());
     }
 
-    for (String line : lines.subList(0, 20_000)) {
-      Json.parseObject(line); // warm up the JIT
-    }
-    long start = System.nanoTime();
     long total = 0;
-    for (String line : lines) {
-      Map<String, Object> m = Json.parseObject(line);
+    long expected = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      Map<String, Object> m = Json.parseObject(lines.get(i));
       total += Json.number(m, "size") + Json.string(m, "path").length();
+      expected += 1_000_000L + i + ("photos/2024/IMG_" + i + " caf\u00e9.jpg").length();
     }
-    long millis = (System.nanoTime() - start) / 1_000_000;
 
-    assertTrue(total > 0);
-    assertTrue(millis < 1_000, "100,000 manifest lines took " + millis + " ms");
+    // How fast is for scripts/bench to say (a rerun reads a manifest of this size), not a test.
+    assertEquals(expected, total);
   }
 
   @Test
