@@ -22,10 +22,10 @@ import p3backup.storage.ObjectVersion;
  *   <li>A version with an id is freed when a forgotten manifest names exactly that (path,
  *       version) and no kept manifest does (nor does a kept manifest that names the path
  *       without a version id, and so needs whatever is current, when it is the current one).
- *   <li>An object without a version id (a bucket that keeps none, or the "null" version) is
- *       freed when a forgotten manifest listed its path without a version id, no kept manifest
- *       lists the path at all, and its size is one a forgotten manifest recorded for it: an
- *       object another tool wrote there since is left alone.
+ *   <li>Where a forgotten manifest lists a path without a version id (a bucket that keeps none,
+ *       or a directory's marker object), the object or versions at that path are freed when no
+ *       kept manifest lists the path at all and the size is one a forgotten manifest recorded
+ *       for it: an object another tool wrote there since is left alone.
  *   <li>A delete marker (left by {@code backup --delete}) is freed when a forgotten manifest
  *       listed its path, no kept one does, and every other version of the key is freed too: so
  *       that no version p3backup did not write comes back into view.
@@ -106,6 +106,11 @@ public final class Freeable {
     }
   }
 
+  /** Whether some manifest (kept or forgotten) names this key: only such keys are ever freed. */
+  public boolean concerns(String key) {
+    return byKey.containsKey(key);
+  }
+
   /** The versions of the listing that are freed (see the class comment). */
   public Selection select(Iterable<ObjectVersion> listing) {
     Map<String, List<ObjectVersion>> grouped = new LinkedHashMap<>();
@@ -144,11 +149,14 @@ public final class Freeable {
 
   private static boolean freed(Names n, ObjectVersion v) {
     String id = versionOf(v.versionId());
+    boolean unversionedMatch = !n.listedByKept && n.forgottenUnversionedSizes.contains(v.size());
     if (id == null) {
-      return !n.listedByKept && n.forgottenUnversionedSizes.contains(v.size());
+      return unversionedMatch;
     }
-    return n.forgottenVersions.contains(id) && !n.keptVersions.contains(id)
-        && !(n.keptNeedsCurrent && v.latest());
+    // A directory's marker object is recorded without a version id even where the bucket
+    // keeps versions: it is matched by path and size, as on a bucket without versions.
+    return unversionedMatch || (n.forgottenVersions.contains(id) && !n.keptVersions.contains(id)
+        && !(n.keptNeedsCurrent && v.latest()));
   }
 
   private Names names(String key) {
