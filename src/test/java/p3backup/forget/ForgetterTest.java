@@ -317,11 +317,11 @@ class ForgetterTest {
 
   /**
    * Killed at its n-th delete request (1: the manifests, 2: the data, 3: the delete markers,
-   * 4: its journal), then run again, with the same policy or one that keeps more: the end state
+   * 4: the finished backups' journals, 5: its own journal), then run again, with the same policy or one that keeps more: the end state
    * is that of a forget never killed, but for what the second policy keeps.
    */
   @ParameterizedTest(name = "killed at delete request {0}")
-  @ValueSource(ints = {1, 2, 3, 4})
+  @ValueSource(ints = {1, 2, 3, 4, 5})
   void aForgetKilledAtEachStageIsFinishedByTheNext(int stage) throws Exception {
     InMemoryObjectStore reference = new InMemoryObjectStore(true);
     sixDays(reference, true);
@@ -331,15 +331,7 @@ class ForgetterTest {
     for (Policy rerun : List.of(keepLast(2), keepLast(5))) {
       InMemoryObjectStore store = new InMemoryObjectStore(true);
       sixDays(store, true);
-      AtomicInteger requests = new AtomicInteger();
-      store.beforeDelete(keys -> {
-        if (requests.incrementAndGet() == stage) {
-          throw new Killed();
-        }
-        return List.of();
-      });
-      assertThrows(Killed.class, () -> forget(store, keepLast(2), List.of(), false));
-      store.beforeDelete(keys -> List.of());
+      killedAt(stage, store);
       everySnapshotRestores(store);
 
       forget(store, rerun, List.of(), false);
@@ -353,6 +345,36 @@ class ForgetterTest {
         assertEquals(5, snapshotIds(store).size());
       }
     }
+  }
+
+  /** Runs forget --keep-last 2 and kills it at its {@code stage}-th delete request. */
+  void killedAt(int stage, InMemoryObjectStore store) {
+    AtomicInteger requests = new AtomicInteger();
+    store.beforeDelete(keys -> {
+      if (requests.incrementAndGet() == stage) {
+        throw new Killed();
+      }
+      return List.of();
+    });
+    assertThrows(Killed.class, () -> forget(store, keepLast(2), List.of(), false));
+    assertEquals(stage, requests.get(), "killed at the request it was meant to");
+    store.beforeDelete(keys -> List.of());
+  }
+
+  /** The same on a bucket without versions (1: the manifests, 2: the data, 3: its journal). */
+  @ParameterizedTest(name = "killed at delete request {0}")
+  @ValueSource(ints = {1, 2, 3})
+  void aForgetKilledOnABucketWithoutVersionsIsFinishedByTheNext(int stage) throws Exception {
+    InMemoryObjectStore reference = new InMemoryObjectStore(false);
+    sixDays(reference, false);
+    forget(reference, keepLast(2), List.of(), false);
+
+    InMemoryObjectStore store = new InMemoryObjectStore(false);
+    sixDays(store, false);
+    killedAt(stage, store);
+    forget(store, keepLast(2), List.of(), false);
+    assertEquals(contents(reference), contents(store), "stage " + stage);
+    assertEquals("a".repeat(60), new String(store.bytes(BUCKET, "a.txt"), StandardCharsets.UTF_8));
   }
 
   /**
