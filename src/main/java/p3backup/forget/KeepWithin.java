@@ -71,7 +71,7 @@ public record KeepWithin(int years, int months, int days, int hours) {
   public Instant before(Instant latest, ZoneId zone) {
     ZonedDateTime z = latest.atZone(zone);
     long month = z.getYear() * 12L + z.getMonthValue() - 1 - years * 12L - months;
-    LocalDate date = LocalDate.of((int) Math.floorDiv(month, 12), (int) Math.floorMod(month, 12) + 1, 1)
+    LocalDate date = LocalDate.of((int) Math.floorDiv(month, 12), Math.floorMod(month, 12) + 1, 1)
         .plusDays(z.getDayOfMonth() - 1L - days);
     ZonedDateTime back = ZonedDateTime.ofLocal(LocalDateTime.of(date, z.toLocalTime()), zone, z.getOffset());
     return back.toInstant().minus(Duration.ofHours(hours));
