@@ -30,6 +30,9 @@ import p3backup.storage.ObjectVersion;
  * One forget: {@link #plan} decides, from the snapshot listing, every manifest and one version
  * listing, what goes; {@link #execute} removes it. Nothing is changed before the plan is whole.
  *
+ * <p>What the journal of a backup that died lists counts as kept: the next backup takes those
+ * files over as uploaded.
+ *
  * <p>Order, and what a forget that dies leaves: it refuses while a backup or another forget
  * runs on the target (their fresh journals, {@link RunGuard}); it writes its own journal,
  * listing every data version it will delete, before deleting anything; then it deletes every
@@ -71,8 +74,11 @@ public final class Forgetter {
     snapshots.requireBucket();
     SnapshotStore.Listing listing = snapshots.listAll();
     List<RunRef> interrupted = new ArrayList<>();
+    List<RunRef> deadBackups = new ArrayList<>();
     for (RunRef run : listing.runs()) {
-      refuseIfAlive(run, "backing up");
+      if (!refuseIfAlive(run, "backing up")) {
+        deadBackups.add(run);
+      }
     }
     for (RunRef f : listing.forgets()) {
       if (!refuseIfAlive(f, "forgetting snapshots")) {
@@ -94,6 +100,14 @@ public final class Forgetter {
         manifestKeys.add(ref.key());
       } else {
         freeable.kept(snapshots.load(ref));
+      }
+    }
+    // What a backup that died uploaded, the next backup takes over as present: it is kept.
+    for (RunRef run : deadBackups) {
+      try {
+        freeable.kept(snapshots.loadRun(run));
+      } catch (ManifestException | java.io.UncheckedIOException e) {
+        problems.warn(e.getMessage() + "; the next backup uploads its files again");
       }
     }
     List<RunRef> readable = new ArrayList<>();

@@ -234,6 +234,24 @@ class ForgetterTest {
   }
 
   @Test
+  void whatADeadBackupUploadedIsKeptForTheBackupThatTakesItOver() throws Exception {
+    InMemoryObjectStore store = new InMemoryObjectStore(false);
+    sixDays(store, false);
+    // A backup died after uploading b.txt again (the same bytes): its journal lists it.
+    SnapshotStore snapshots = new SnapshotStore(store, BUCKET, "");
+    ManifestEntry b = snapshots.load(snapshots.list().get(0)).entries().stream()
+        .filter(e -> e.path().equals("b.txt")).findFirst().orElseThrow();
+    String host = new p3backup.snapshot.RunGuard(snapshots, clock).owner().get("host");
+    snapshots.saveRun(new Manifest("20240330T120000.000Z", clock.instant(), List.of(b)),
+        Map.of("host", host, "pid", Long.toString(Long.MAX_VALUE)));
+    clock.now = day(7);
+    ForgetResult r = forget(store, keepLast(2), List.of(), false);
+    assertEquals(List.of(), r.problems());
+    assertTrue(store.keys(BUCKET).contains("b.txt"), store.keys(BUCKET).toString());
+    assertFalse(store.keys(BUCKET).contains("empty/"));
+  }
+
+  @Test
   void dryRunPlansTheSameAndChangesNothing() throws Exception {
     InMemoryObjectStore store = new InMemoryObjectStore(true);
     sixDays(store, true);
