@@ -97,7 +97,7 @@ public final class BackupRun {
       SnapshotStore.Listing listing = snapshots.listAll();
       refs = listing.snapshots();
       previous = latest(snapshots, refs, problems);
-      takenOver = journal.takeOver(listing.runs(), previous);
+      takenOver = journal.takeOver(listing, previous);
     }
     List<LocalEntry> local;
     try {

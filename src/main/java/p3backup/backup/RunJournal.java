@@ -9,13 +9,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import p3backup.problems.Problems;
 import p3backup.snapshot.Manifest;
 import p3backup.snapshot.ManifestEntry;
+import p3backup.snapshot.Heartbeat;
 import p3backup.snapshot.ManifestException;
+import p3backup.snapshot.RunGuard;
 import p3backup.snapshot.SnapshotStore;
 import p3backup.snapshot.SnapshotStore.RunRef;
 import p3backup.storage.ObjectStore;
@@ -30,24 +29,22 @@ import p3backup.storage.StorageException;
  * whose journal is fresh and whose process lives makes a second run refuse to start.
  */
 final class RunJournal implements AutoCloseable {
-  static final Duration EVERY = Duration.ofMillis(
-      Long.getLong("p3backup.journal.millis", 10_000L));
+  static final Duration EVERY = RunGuard.HEARTBEAT;
   /** A journal not rewritten for this long belongs to a run that is gone. */
-  static final Duration STALE = Duration.ofMinutes(2);
+  static final Duration STALE = RunGuard.STALE;
 
   private final SnapshotStore snapshots;
   private final ObjectStore store;
   private final BackupOptions options;
   private final Clock clock;
   private final Problems problems;
-  private final String host = hostName();
-  private final long pid = ProcessHandle.current().pid();
+  private final RunGuard guard;
   private final List<RunRef> dead = new ArrayList<>();
   private final List<ManifestEntry> uploaded = new ArrayList<>();
   private String id;
   private int written;
   private Instant lastWrite = Instant.EPOCH;
-  private ScheduledExecutorService heartbeat;
+  private Heartbeat heartbeat;
 
   RunJournal(SnapshotStore snapshots, ObjectStore store, BackupOptions options, Clock clock,
       Problems problems) {
@@ -56,21 +53,31 @@ final class RunJournal implements AutoCloseable {
     this.options = options;
     this.clock = clock;
     this.problems = problems;
+    this.guard = new RunGuard(snapshots, clock);
   }
 
   /**
    * Looks at the journals found under the target: refuses (a StorageException) when another run
-   * is under way; returns, by path, what the dead runs newer than {@code previous} uploaded.
+   * or a forget is under way; returns, by path, what the dead runs newer than {@code previous}
+   * uploaded.
    */
-  Map<String, ManifestEntry> takeOver(List<RunRef> runs, Manifest previous) {
+  Map<String, ManifestEntry> takeOver(SnapshotStore.Listing listing, Manifest previous) {
+    for (RunRef forget : listing.forgets()) {
+      if (guard.alive(forget)) {
+        if (!options.dryRun()) {
+          throw guard.busy(forget, "forgetting snapshots");
+        }
+        problems.warn("a p3backup forget (" + forget.id() + ") is running on this target");
+      }
+    }
     Map<String, ManifestEntry> entries = new HashMap<>();
-    for (RunRef run : runs) {
-      if (alive(run)) {
+    for (RunRef run : listing.runs()) {
+      if (guard.alive(run)) {
         if (options.dryRun()) {
           problems.warn("another p3backup run (" + run.id() + ") is backing up to this target");
           continue;
         }
-        throw busy(run);
+        throw guard.busy(run, "backing up");
       }
       dead.add(run);
       if (previous != null && run.id().compareTo(previous.id()) <= 0) {
@@ -90,38 +97,6 @@ final class RunJournal implements AutoCloseable {
       abortLeftUploads();
     }
     return entries;
-  }
-
-  private boolean alive(RunRef run) {
-    Instant now = clock.instant();
-    if (run.lastWritten() == null || run.lastWritten().isBefore(now.minus(STALE))) {
-      return false;
-    }
-    Map<String, String> owner;
-    try {
-      owner = snapshots.runOwner(run);
-    } catch (StorageException e) {
-      if (e.kind() == StorageException.Kind.NOT_FOUND) {
-        return false; // it finished meanwhile
-      }
-      throw e;
-    }
-    if (host.equals(owner.get("host"))) {
-      try {
-        long other = Long.parseLong(owner.getOrDefault("pid", "-1"));
-        return other != pid && ProcessHandle.of(other).map(ProcessHandle::isAlive).orElse(false);
-      } catch (NumberFormatException e) {
-        return true;
-      }
-    }
-    return true;
-  }
-
-  private StorageException busy(RunRef run) {
-    return new StorageException(StorageException.Kind.CLIENT, "another p3backup run is backing up"
-        + " to this target (its journal " + run.key() + " was written at " + run.lastWritten()
-        + "): wait for it to finish; if it is not running, run again after "
-        + STALE.toMinutes() + " minutes or delete that object", null);
   }
 
   /** Multipart uploads a dead run left behind are aborted, so that none stays forever. */
@@ -145,26 +120,27 @@ final class RunJournal implements AutoCloseable {
   }
 
   /**
-   * Starts this run's journal before its first upload. If another run started at the same moment
-   * the older one goes on and this one refuses.
+   * Starts this run's journal before its first upload. If another run or a forget started at the
+   * same moment the older one goes on and this one refuses (a forget of the same id goes on).
    */
   void start(String runId) {
     this.id = runId;
     write();
-    for (RunRef other : snapshots.listAll().runs()) {
+    SnapshotStore.Listing now = snapshots.listAll();
+    for (RunRef other : now.runs()) {
       if (!other.id().equals(id) && other.id().compareTo(id) < 0 && !dead.contains(other)
-          && alive(other)) {
+          && guard.alive(other)) {
         store.delete(options.bucket(), List.of(snapshots.runKey(id)));
-        throw busy(other);
+        throw guard.busy(other, "backing up");
       }
     }
-    heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "p3backup-journal");
-      t.setDaemon(true);
-      return t;
-    });
-    long ms = EVERY.toMillis();
-    heartbeat.scheduleWithFixedDelay(this::beat, ms, ms, TimeUnit.MILLISECONDS);
+    for (RunRef forget : now.forgets()) {
+      if (forget.id().compareTo(id) <= 0 && guard.alive(forget)) {
+        store.delete(options.bucket(), List.of(snapshots.runKey(id)));
+        throw guard.busy(forget, "forgetting snapshots");
+      }
+    }
+    heartbeat = Heartbeat.every(EVERY, this::beat);
   }
 
   private void beat() {
@@ -200,8 +176,7 @@ final class RunJournal implements AutoCloseable {
       written = copy.size();
     }
     copy.sort(Comparator.comparing(ManifestEntry::path));
-    Map<String, String> who = Map.of("host", host, "pid", Long.toString(pid));
-    snapshots.saveRun(new Manifest(id, clock.instant(), copy), who);
+    snapshots.saveRun(new Manifest(id, clock.instant(), copy), guard.owner());
   }
 
   /** After the snapshot is saved: this run's journal and the dead runs' are no longer needed. */
@@ -222,12 +197,7 @@ final class RunJournal implements AutoCloseable {
 
   private void stop() {
     if (heartbeat != null) {
-      heartbeat.shutdownNow();
-      try {
-        heartbeat.awaitTermination(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      heartbeat.close();
       heartbeat = null;
     }
   }
@@ -243,20 +213,5 @@ final class RunJournal implements AutoCloseable {
         // the last heartbeat's journal stands
       }
     }
-  }
-
-  private static String hostName() {
-    String h = System.getenv("HOSTNAME");
-    if (h == null || h.isBlank()) {
-      h = System.getenv("COMPUTERNAME");
-    }
-    if (h == null || h.isBlank()) {
-      try {
-        h = java.nio.file.Files.readString(java.nio.file.Path.of("/etc/hostname")).trim();
-      } catch (java.io.IOException | RuntimeException e) {
-        h = "";
-      }
-    }
-    return h.isBlank() ? "unknown" : h;
   }
 }

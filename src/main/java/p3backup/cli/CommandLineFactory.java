@@ -44,6 +44,9 @@ public final class CommandLineFactory {
       if (cls == SnapshotsCommand.class) {
         return cls.cast(new SnapshotsCommand(env));
       }
+      if (cls == ForgetCommand.class) {
+        return cls.cast(new ForgetCommand(env));
+      }
       if (cls == BucketsCommand.class) {
         return cls.cast(new BucketsCommand(env));
       }

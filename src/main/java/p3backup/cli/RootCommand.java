@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code p3backup}: the commands; with none named, {@code backup}. */
 @Command(name = "p3backup", versionProvider = Version.class,
     subcommands = {BackupCommand.class, RestoreCommand.class, VerifyCommand.class,
-        SnapshotsCommand.class, BucketsCommand.class, CompletionCommand.class},
+        SnapshotsCommand.class, ForgetCommand.class, BucketsCommand.class, CompletionCommand.class},
     description = {"Back up a directory tree to Amazon S3 (or any S3-compatible server) as plain"
         + " objects, upload only what changed, restore and verify it.",
         "",

@@ -1,14 +1,17 @@
 package p3backup.cli;
 
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import p3backup.forget.SoleBytes;
 import p3backup.json.JsonWriter;
 import p3backup.paths.Target;
+import p3backup.snapshot.Manifest;
+import p3backup.snapshot.ManifestException;
 import p3backup.snapshot.SnapshotRef;
 import p3backup.snapshot.SnapshotStore;
 import p3backup.storage.ObjectStore;
@@ -16,7 +19,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code p3backup snapshots TARGET}: the backup runs recorded under TARGET, newest last. */
-@Command(name = "snapshots", description = "List the snapshots under TARGET: id, time, files, bytes; newest last.",
+@Command(name = "snapshots", description = {"List the snapshots under TARGET: id, time, files,"
+    + " bytes, and the bytes only that snapshot holds (what forget of it alone would free);"
+    + " newest last."},
     footerHeading = "%nExamples:%n",
     footer = {
         "  p3backup snapshots my-bucket                 the snapshots of my-bucket",
@@ -34,8 +39,8 @@ public final class SnapshotsCommand extends BaseCommand {
     super(env);
   }
 
-  /** One snapshot as listed. */
-  record Row(SnapshotRef ref, long files, long bytes) {}
+  /** One snapshot as listed; -1 where its manifest could not be read. */
+  record Row(SnapshotRef ref, long files, long bytes, long onlyHere) {}
 
   @Override
   int run(Output output, long start) {
@@ -44,21 +49,30 @@ public final class SnapshotsCommand extends BaseCommand {
     try (ObjectStore store = Wiring.store(global, env, 16, output)) {
       SnapshotStore snapshots = new SnapshotStore(store, t.bucket(), t.keyPrefix());
       snapshots.requireBucket();
+      List<SnapshotRef> refs = snapshots.list();
+      long[] files = new long[refs.size()];
+      long[] bytes = new long[refs.size()];
+      boolean[] read = new boolean[refs.size()];
+      SoleBytes sole = new SoleBytes();
+      for (int i = 0; i < refs.size(); i++) {
+        try {
+          Manifest m = snapshots.load(refs.get(i));
+          files[i] = m.files();
+          bytes[i] = m.bytes();
+          sole.add(i, m);
+          read[i] = true;
+        } catch (ManifestException | UncheckedIOException e) {
+          output.warning(e.getMessage() + "; its sizes are not shown, and the bytes only other"
+              + " snapshots hold may count what it holds too");
+        }
+      }
+      long[] only = sole.totals(refs.size());
       List<Row> rows = new ArrayList<>();
-      for (SnapshotRef ref : snapshots.list()) {
-        Map<String, String> meta = store.head(t.bucket(), ref.key());
-        rows.add(new Row(ref, number(meta.get("files")), number(meta.get("bytes"))));
+      for (int i = 0; i < refs.size(); i++) {
+        rows.add(read[i] ? new Row(refs.get(i), files[i], bytes[i], only[i]) : new Row(refs.get(i), -1, -1, -1));
       }
       print(output, t, rows, millisSince(start));
       return ExitCodes.OK;
-    }
-  }
-
-  private static long number(String s) {
-    try {
-      return s == null ? -1 : Long.parseLong(s.trim());
-    } catch (NumberFormatException e) {
-      return -1;
     }
   }
 
@@ -70,7 +84,8 @@ public final class SnapshotsCommand extends BaseCommand {
           .field("prefix", t.prefix()).name("snapshots").beginArray();
       for (Row r : rows) {
         w.beginObject().field("id", r.ref().id()).field("time", r.ref().time().toString())
-            .field("files", r.files()).field("bytes", r.bytes()).endObject();
+            .field("files", r.files()).field("bytes", r.bytes()).field("bytesOnlyHere", r.onlyHere())
+            .endObject();
       }
       w.endArray().field("count", rows.size()).field("exitCode", 0).field("durationMs", ms).endObject();
       output.out().println(s);
@@ -82,11 +97,12 @@ public final class SnapshotsCommand extends BaseCommand {
       return;
     }
     ZoneId zone = env.clock().getZone();
-    output.listing(String.format(Locale.ROOT, "%-22s  %-19s  %10s  %10s", "ID", "TIME", "FILES", "BYTES"));
+    output.listing(String.format(Locale.ROOT, "%-22s  %-19s  %10s  %10s  %10s", "ID", "TIME", "FILES",
+        "BYTES", "ONLY HERE"));
     for (Row r : rows) {
-      output.listing(String.format(Locale.ROOT, "%-22s  %-19s  %10s  %10s", r.ref().id(),
+      output.listing(String.format(Locale.ROOT, "%-22s  %-19s  %10s  %10s  %10s", r.ref().id(),
           TIME.format(r.ref().time().atZone(zone)), r.files() < 0 ? "?" : Long.toString(r.files()),
-          r.bytes() < 0 ? "?" : Sizes.human(r.bytes())));
+          r.bytes() < 0 ? "?" : Sizes.human(r.bytes()), r.onlyHere() < 0 ? "?" : Sizes.human(r.onlyHere())));
     }
   }
 }

@@ -22,11 +22,17 @@ import p3backup.storage.Retries;
  * the same format, listing the files it has uploaded so far, rewritten every half minute (its
  * heartbeat) and deleted after the snapshot is saved. A journal left behind is a run that died;
  * the next run takes over what it uploaded.
+ *
+ * <p>A forget under way keeps its journal at {@code [prefix/].p3backup/forgets/ID.jsonl.gz}: the
+ * same format, listing the object versions it is about to delete, written before it deletes
+ * anything and rewritten as its heartbeat. A journal left behind is a forget that died; the
+ * next forget finishes its deletes.
  */
 public final class SnapshotStore {
   public static final String DIR = ".p3backup/";
   private static final String SNAPSHOTS = DIR + "snapshots/";
   private static final String RUNS = DIR + "runs/";
+  private static final String FORGETS = DIR + "forgets/";
   private static final String SUFFIX = ".jsonl.gz";
 
   private final ObjectStore store;
@@ -49,8 +55,8 @@ public final class SnapshotStore {
     return listAll().snapshots();
   }
 
-  /** The snapshots (oldest first) and the journals of runs under way or dead. */
-  public record Listing(List<SnapshotRef> snapshots, List<RunRef> runs) {}
+  /** The snapshots (oldest first) and the journals of backups and forgets under way or dead. */
+  public record Listing(List<SnapshotRef> snapshots, List<RunRef> runs, List<RunRef> forgets) {}
 
   /** A run's journal: its id, key, and when it was last written (its heartbeat). */
   public record RunRef(String id, String key, java.time.Instant lastWritten) {}
@@ -59,28 +65,60 @@ public final class SnapshotStore {
   public Listing listAll() {
     List<SnapshotRef> refs = new ArrayList<>();
     List<RunRef> runs = new ArrayList<>();
+    List<RunRef> forgets = new ArrayList<>();
     String prefix = keyPrefix + DIR;
     store.list(bucket, prefix, o -> {
       String rest = o.key().substring(prefix.length());
-      String folder = rest.startsWith("snapshots/") ? "snapshots/" : rest.startsWith("runs/") ? "runs/" : null;
+      String folder = null;
+      for (String f : List.of("snapshots/", "runs/", "forgets/")) {
+        if (rest.startsWith(f)) {
+          folder = f;
+        }
+      }
       if (folder == null) {
         return;
       }
-      String name = rest.substring(folder.length());
+      String in = folder;
+      String name = rest.substring(in.length());
       if (name.endsWith(SUFFIX) && !name.contains("/")) {
         String id = name.substring(0, name.length() - SUFFIX.length());
         SnapshotId.parse(id).ifPresent(t -> {
-          if (folder.equals("runs/")) {
-            runs.add(new RunRef(id, o.key(), o.lastModified()));
-          } else {
-            refs.add(new SnapshotRef(id, o.key(), t));
+          switch (in) {
+            case "runs/" -> runs.add(new RunRef(id, o.key(), o.lastModified()));
+            case "forgets/" -> forgets.add(new RunRef(id, o.key(), o.lastModified()));
+            default -> refs.add(new SnapshotRef(id, o.key(), t));
           }
         });
       }
     });
     refs.sort(Comparator.comparing(SnapshotRef::id));
     runs.sort(Comparator.comparing(RunRef::id));
-    return new Listing(refs, runs);
+    forgets.sort(Comparator.comparing(RunRef::id));
+    return new Listing(refs, runs, forgets);
+  }
+
+  /** Writes (or rewrites) a forget's journal; {@code who} goes in its metadata. */
+  public void saveForget(Manifest journal, Map<String, String> who) {
+    put(forgetKey(journal.id()), journal, who);
+  }
+
+  /** Reads a forget's journal. */
+  public Manifest loadForget(RunRef ref) {
+    return read(ref.key(), "journal of forget " + ref.id());
+  }
+
+  public String forgetKey(String id) {
+    return keyPrefix + FORGETS + id + SUFFIX;
+  }
+
+  /** The key prefix of the backups' journals. */
+  public String runsPrefix() {
+    return keyPrefix + RUNS;
+  }
+
+  /** The key prefix of the forgets' journals. */
+  public String forgetsPrefix() {
+    return keyPrefix + FORGETS;
   }
 
   /** Writes (or rewrites) a run's journal; {@code who} goes in its metadata. */

@@ -56,6 +56,36 @@ public interface ObjectStore extends AutoCloseable {
   /** Deletes objects (their current versions); returns the keys that failed, with why. */
   List<ObjectProblem> delete(String bucket, List<String> keys);
 
+  /**
+   * Lists every version of every object under a key prefix, delete markers included: S3's
+   * ListObjectVersions (prefix, no delimiter), paged through to the end, in key order and within
+   * a key newest first. {@code versionId} is the server's ("null" for a version written while
+   * the bucket kept none). A server that does not implement version listing (NotImplemented,
+   * as S3Proxy on a file system) lists the current objects instead, as {@link #list} does: each
+   * once, {@code latest}, not a delete marker, with versionId null.
+   */
+  void listVersions(String bucket, String prefix, Consumer<ObjectVersion> each);
+
+  /**
+   * Deletes exactly these versions, delete markers included, for good: one DeleteObjects
+   * request (quiet) with a version id per key; callers pass at most {@link #DELETE_BATCH}. A
+   * version whose versionId is null (listed so by a server without version listing) is deleted
+   * by key alone; callers give such only for a bucket that keeps no versions, where that adds
+   * no delete marker. A version already gone counts as deleted. Returns the versions the server
+   * refused (its per-key errors), each with its reason; throws StorageException only when the
+   * request as a whole fails after retries.
+   */
+  List<VersionProblem> deleteVersions(String bucket, List<VersionRef> versions);
+
+  /** The most keys one delete request takes (S3's DeleteObjects limit). */
+  int DELETE_BATCH = 1000;
+
+  /** One version of one object: its key and version id (null: the object, unversioned). */
+  record VersionRef(String key, String versionId) {}
+
+  /** A version that could not be deleted, with the server's reason. */
+  record VersionProblem(VersionRef version, String message) {}
+
   @Override
   void close();
 

@@ -16,16 +16,26 @@ import p3backup.scan.Digests;
 
 /**
  * An {@link ObjectStore} in memory, for tests of the engine on other file systems (Jimfs): keeps
- * every version of every object and checks upload digests as S3 does.
+ * every version of every object, with delete markers, as a versioned S3 bucket does (or only the
+ * current object, as an unversioned one), and checks upload digests as S3 does. An unversioned
+ * store lists versions as a server without version listing does: current objects, version id
+ * null. A test can see each delete request before it runs ({@link #beforeDelete}), to refuse
+ * keys or to stop the run there.
  */
 public final class InMemoryObjectStore implements ObjectStore {
-  /** One stored version. */
-  public record Stored(byte[] bytes, Map<String, String> metadata, String versionId, Instant time) {}
+  /** One stored version, or a delete marker. */
+  public record Stored(byte[] bytes, Map<String, String> metadata, String versionId, Instant time,
+      boolean deleteMarker) {}
+
+  /** Sees each delete request (the keys) before it runs; returns the keys to refuse. */
+  public interface DeleteHook {
+    List<String> before(List<String> keys);
+  }
 
   private final Map<String, TreeMap<String, List<Stored>>> buckets = new ConcurrentHashMap<>();
-  private final Map<String, List<Stored>> deletedVersions = new ConcurrentHashMap<>();
   private final AtomicLong versions = new AtomicLong();
   private final boolean versioned;
+  private volatile DeleteHook deleteHook = keys -> List.of();
 
   public InMemoryObjectStore(boolean versioned) {
     this.versioned = versioned;
@@ -44,8 +54,41 @@ public final class InMemoryObjectStore implements ObjectStore {
     store(bucket, key, bytes, metadata);
   }
 
+  /** The keys of the current objects (not hidden by a delete marker). */
   public synchronized List<String> keys(String bucket) {
-    return new ArrayList<>(bucket(bucket).keySet());
+    List<String> keys = new ArrayList<>();
+    bucket(bucket).forEach((k, all) -> {
+      if (!all.get(all.size() - 1).deleteMarker()) {
+        keys.add(k);
+      }
+    });
+    return keys;
+  }
+
+  /** Every version and delete marker, as "key@versionId" ("key@marker:versionId" for markers). */
+  public synchronized List<String> versions(String bucket) {
+    List<String> out = new ArrayList<>();
+    bucket(bucket).forEach((k, all) -> {
+      for (Stored s : all) {
+        out.add(k + "@" + (s.deleteMarker() ? "marker:" : "") + s.versionId());
+      }
+    });
+    return out;
+  }
+
+  /** Total bytes of every version stored. */
+  public synchronized long storedBytes(String bucket) {
+    long n = 0;
+    for (List<Stored> all : bucket(bucket).values()) {
+      for (Stored s : all) {
+        n += s.bytes().length;
+      }
+    }
+    return n;
+  }
+
+  public void beforeDelete(DeleteHook hook) {
+    this.deleteHook = hook;
   }
 
   public synchronized byte[] bytes(String bucket, String key) {
@@ -54,7 +97,7 @@ public final class InMemoryObjectStore implements ObjectStore {
 
   private Stored current(String bucket, String key) {
     List<Stored> all = bucket(bucket).get(key);
-    if (all == null || all.isEmpty()) {
+    if (all == null || all.isEmpty() || all.get(all.size() - 1).deleteMarker()) {
       throw new StorageException(StorageException.Kind.NOT_FOUND, key + ": not found", null);
     }
     return all.get(all.size() - 1);
@@ -64,13 +107,9 @@ public final class InMemoryObjectStore implements ObjectStore {
     if (versionId == null) {
       return current(bucket, key);
     }
-    List<Stored> all = new ArrayList<>(bucket(bucket).getOrDefault(key, List.of()));
-    all.addAll(deletedVersions.getOrDefault(bucket + "/" + key, List.of()));
-    if (!all.isEmpty()) {
-      for (Stored s : all) {
-        if (versionId.equals(s.versionId())) {
-          return s;
-        }
+    for (Stored s : bucket(bucket).getOrDefault(key, List.of())) {
+      if (versionId.equals(s.versionId()) && !s.deleteMarker()) {
+        return s;
       }
     }
     throw new StorageException(StorageException.Kind.NOT_FOUND, key + "@" + versionId + ": not found", null);
@@ -82,7 +121,7 @@ public final class InMemoryObjectStore implements ObjectStore {
     if (!versioned) {
       list.clear();
     }
-    list.add(new Stored(bytes, Map.copyOf(metadata), v, Instant.now()));
+    list.add(new Stored(bytes, Map.copyOf(metadata), v, Instant.now(), false));
     return new PutResult(v);
   }
 
@@ -111,6 +150,9 @@ public final class InMemoryObjectStore implements ObjectStore {
           break;
         }
         Stored s = e.getValue().get(e.getValue().size() - 1);
+        if (s.deleteMarker()) {
+          continue;
+        }
         infos.add(new ObjectInfo(e.getKey(), s.bytes().length,
             "\"" + Digests.hex(Digests.md5().digest(s.bytes())) + "\"", s.time()));
       }
@@ -189,15 +231,72 @@ public final class InMemoryObjectStore implements ObjectStore {
   }
 
   @Override
-  public synchronized List<ObjectProblem> delete(String bucket, List<String> keys) {
-    for (String k : keys) {
-      List<Stored> gone = bucket(bucket).remove(k);
-      if (versioned && gone != null) {
-        // like a delete marker: hidden from listings, every version still readable by id
-        deletedVersions.computeIfAbsent(bucket + "/" + k, x -> new ArrayList<>()).addAll(gone);
+  public List<ObjectProblem> delete(String bucket, List<String> keys) {
+    List<String> refused = deleteHook.before(keys);
+    List<ObjectProblem> problems = new ArrayList<>();
+    synchronized (this) {
+      for (String k : keys) {
+        if (refused.contains(k)) {
+          problems.add(new ObjectProblem(k, "AccessDenied"));
+        } else if (versioned) {
+          // a delete marker hides the object; every version stays readable by its id
+          bucket(bucket).computeIfAbsent(k, x -> new ArrayList<>()).add(new Stored(new byte[0],
+              Map.of(), "v" + versions.incrementAndGet(), Instant.now(), true));
+        } else {
+          bucket(bucket).remove(k);
+        }
       }
     }
-    return List.of();
+    return problems;
+  }
+
+  @Override
+  public void listVersions(String bucket, String prefix, Consumer<ObjectVersion> each) {
+    List<ObjectVersion> out = new ArrayList<>();
+    synchronized (this) {
+      for (var e : bucket(bucket).tailMap(prefix).entrySet()) {
+        if (!e.getKey().startsWith(prefix)) {
+          break;
+        }
+        List<Stored> all = e.getValue();
+        for (int i = all.size() - 1; i >= 0; i--) {
+          Stored s = all.get(i);
+          out.add(new ObjectVersion(e.getKey(), s.versionId(), s.bytes().length, s.time(),
+              i == all.size() - 1, s.deleteMarker()));
+        }
+      }
+    }
+    out.forEach(each);
+  }
+
+  @Override
+  public List<VersionProblem> deleteVersions(String bucket, List<VersionRef> refs) {
+    if (refs.size() > DELETE_BATCH) {
+      throw new IllegalArgumentException(refs.size() + " keys in one delete request");
+    }
+    List<String> refused = deleteHook.before(refs.stream().map(VersionRef::key).toList());
+    List<VersionProblem> problems = new ArrayList<>();
+    synchronized (this) {
+      for (VersionRef r : refs) {
+        if (refused.contains(r.key())) {
+          problems.add(new VersionProblem(r, "AccessDenied"));
+          continue;
+        }
+        if (r.versionId() == null && versioned) {
+          throw new IllegalStateException(r.key() + ": a delete without a version id would add a"
+              + " delete marker on a versioned bucket");
+        }
+        List<Stored> all = bucket(bucket).get(r.key());
+        if (all == null) {
+          continue; // already gone: deleted as far as S3 says
+        }
+        all.removeIf(s -> java.util.Objects.equals(s.versionId(), r.versionId()));
+        if (all.isEmpty()) {
+          bucket(bucket).remove(r.key());
+        }
+      }
+    }
+    return problems;
   }
 
   @Override

@@ -417,6 +417,16 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
+  public void listVersions(String bucket, String prefix, Consumer<p3backup.storage.ObjectVersion> each) {
+    throw new UnsupportedOperationException("forget: not yet implemented over S3");
+  }
+
+  @Override
+  public List<VersionProblem> deleteVersions(String bucket, List<VersionRef> versions) {
+    throw new UnsupportedOperationException("forget: not yet implemented over S3");
+  }
+
+  @Override
   public void close() {
     rest.close();
   }

@@ -1,0 +1,143 @@
+package p3backup.forget;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import p3backup.json.Json;
+import p3backup.testing.CliRunner;
+import p3backup.testing.CliRunner.Result;
+import p3backup.testing.S3ProxyServer;
+import p3backup.testing.S3ProxyServer.Provider;
+import p3backup.testing.TestS3;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Forget end to end against a real S3 server (S3Proxy: a bucket without versions): a dozen
+ * daily snapshots, the plan with --dry-run, then forget; the kept snapshots restore and verify,
+ * the forgotten ones are gone, what another tool wrote stays, and the bytes freed are what the
+ * server's listing lost.
+ */
+@Disabled("needs the S3 adapter's version listing")
+class ForgetIT {
+  private static final AtomicInteger BUCKETS = new AtomicInteger();
+  static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+  static S3ProxyServer server;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void start() {
+    server = S3ProxyServer.shared(Provider.TRANSIENT);
+  }
+
+  static String newBucket() {
+    return "forget-it-" + ProcessHandle.current().pid() + "-" + BUCKETS.incrementAndGet();
+  }
+
+  CliRunner cli() throws IOException {
+    return CliRunner.forServer(server, Files.createDirectories(tmp.resolve("home")));
+  }
+
+  static long dataBytes(TestS3 s3, String bucket) {
+    long n = 0;
+    for (S3Object o : s3.client().listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
+      if (!o.key().startsWith(".p3backup/")) {
+        n += o.size();
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void aDozenDailySnapshotsKeepDailyAndWeekly() throws Exception {
+    assumeTrue(CliRunner.inProcess(), "the snapshots' days need the in-process CLI's clock");
+    String bucket = newBucket();
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    Files.writeString(tree.resolve("same.txt"), "the same every day");
+    Files.writeString(tree.resolve("early.txt"), "deleted locally on day 3");
+    CliRunner cli = cli();
+    Instant first = Instant.parse("2026-11-01T09:00:00Z");
+    try (TestS3 s3 = new TestS3(server)) {
+      for (int d = 0; d < 12; d++) {
+        cli.clock(Clock.fixed(first.plusSeconds(86_400L * d), BERLIN));
+        Files.writeString(tree.resolve("daily.txt"), "day " + d + " ".repeat(d));
+        if (d == 3) {
+          Files.delete(tree.resolve("early.txt"));
+        }
+        Result b = cli.run("backup", bucket, tree.toString(), "--json");
+        assertEquals(0, b.exitCode(), b.toString());
+        if (d == 0) {
+          s3.put(bucket, "another-tool.txt", "not p3backup's".getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      cli.clock(Clock.fixed(first.plusSeconds(86_400L * 12), BERLIN));
+      long before = dataBytes(s3, bucket);
+
+      Result dry = cli.run("forget", bucket, "--keep-daily", "3", "--keep-weekly", "2", "--dry-run", "--json");
+      assertEquals(0, dry.exitCode(), dry.toString());
+      Map<String, Object> plan = Json.parseObject(dry.out().trim());
+      assertEquals(true, plan.get("dryRun"));
+      assertEquals(before, dataBytes(s3, bucket), "--dry-run changes nothing");
+      List<?> kept = (List<?>) plan.get("kept");
+      List<?> removed = (List<?>) plan.get("removed");
+      assertEquals(12, kept.size() + removed.size());
+
+      Result text = cli.run("forget", bucket, "--keep-daily", "3", "--keep-weekly", "2");
+      assertEquals(0, text.exitCode(), text.toString());
+      assertTrue(text.out().contains("keep    ") && text.out().contains("remove  "), text.out());
+      assertTrue(text.out().contains("daily"), text.out());
+
+      Result list = cli.run("snapshots", bucket, "--json");
+      List<String> ids = new ArrayList<>();
+      for (Object o : (List<?>) Json.parseObject(list.out().trim()).get("snapshots")) {
+        ids.add((String) ((Map<?, ?>) o).get("id"));
+      }
+      assertEquals(kept.size(), ids.size());
+      for (Object r : removed) {
+        assertFalse(ids.contains(r), r + " still listed");
+      }
+      assertFalse(s3.dataKeys(bucket).contains("early.txt"), "only forgotten snapshots listed it");
+      assertTrue(s3.dataKeys(bucket).contains("another-tool.txt"));
+      long freed = Json.number(plan, "bytesFreed");
+      assertEquals(before - dataBytes(s3, bucket), freed);
+
+      Path restored = tmp.resolve("restored");
+      Result restore = cli.run("restore", bucket, restored.toString());
+      assertEquals(0, restore.exitCode(), restore.toString());
+      assertEquals(Files.readString(tree.resolve("daily.txt")), Files.readString(restored.resolve("daily.txt")));
+      Result verify = cli.run("verify", bucket, "--read-data");
+      assertEquals(0, verify.exitCode(), verify.toString());
+    }
+  }
+
+  @Test
+  void forgetWithoutAPolicyIsRefusedAndChangesNothing() throws Exception {
+    String bucket = newBucket();
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    Files.writeString(tree.resolve("a.txt"), "a");
+    CliRunner cli = cli();
+    assertEquals(0, cli.run("backup", bucket, tree.toString()).exitCode());
+    try (TestS3 s3 = new TestS3(server)) {
+      List<String> keys = s3.keys(bucket);
+      Result r = cli.run("forget", bucket);
+      assertEquals(2, r.exitCode(), r.toString());
+      assertEquals(keys, s3.keys(bucket));
+    }
+  }
+}
