@@ -1,0 +1,182 @@
+package p3backup.storage.s3;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import p3backup.storage.StorageException;
+import p3backup.storage.StorageException.Kind;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.ProxyConfiguration;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/**
+ * Builds the one {@link S3Client} of a run from the AWS CLI's configuration ({@link
+ * AwsConfig}): credentials, region, endpoint (path-style for a given one, virtual-hosted on
+ * AWS), cross-region access, proxy, CA bundle, retries, and the HTTP client (the JDK's
+ * HttpURLConnection, which keeps connections alive for every worker to reuse).
+ */
+final class S3Clients {
+  /** As patient as before the SDK: ten attempts, backing off up to 20 s between them. */
+  static final int ATTEMPTS = 10;
+  private static final Duration BASE_DELAY = Duration.ofMillis(100);
+  private static final Duration THROTTLED_BASE_DELAY = Duration.ofMillis(500);
+  private static final Duration MAX_DELAY = Duration.ofSeconds(20);
+  /** Bodies from this size on ask the server first (Expect: 100-continue); smaller ones just go. */
+  static final long EXPECT_CONTINUE_FROM = 1 << 20;
+
+  private S3Clients() {}
+
+  /** A client and what its users need to know of it. */
+  record Built(S3Client client, String region, URI endpoint, String endpointText) {}
+
+  static Built build(S3Settings settings) {
+    AwsConfig config = new AwsConfig(settings);
+    if (config.profileMissing()) {
+      throw new StorageException(Kind.CREDENTIALS, "the profile \"" + config.profileName()
+          + "\" is not in the AWS configuration: run `aws configure --profile "
+          + config.profileName() + "` or choose another --profile", null);
+    }
+    AwsCredentialsProvider credentials;
+    try {
+      credentials = config.credentials();
+      credentials.resolveCredentials();
+    } catch (RuntimeException e) {
+      throw S3Errors.noCredentials(config, e);
+    }
+    String region = config.region();
+    URI endpoint = config.endpoint().orElse(null);
+    String endpointText = endpoint == null ? "S3 in " + region : endpoint.toString();
+    // HttpURLConnection keeps at most http.maxConnections idle connections per host (5 unless
+    // raised): one per worker, so that every request finds one. Set at run time so that it
+    // holds in a native image too.
+    String max = System.getProperty("http.maxConnections");
+    if (max == null || Integer.parseInt(max) < settings.connections()) {
+      System.setProperty("http.maxConnections", Integer.toString(settings.connections()));
+    }
+    String scheme = endpoint == null ? "https" : endpoint.getScheme();
+    UrlConnectionHttpClient.Builder http = UrlConnectionHttpClient.builder()
+        .connectionTimeout(Duration.ofSeconds(10))
+        .socketTimeout(Duration.ofSeconds(120))
+        .proxyConfiguration(proxy(config, scheme));
+    Optional<Path> bundle = config.caBundle();
+    if (bundle.isPresent()) {
+      TrustManager[] trust = trustManagers(bundle.get());
+      http.tlsTrustManagersProvider(() -> trust);
+    }
+    AtomicBoolean answered = new AtomicBoolean();
+    S3ClientBuilder builder = S3Client.builder()
+        .httpClientBuilder(http)
+        .region(Region.of(region))
+        .credentialsProvider(credentials)
+        .crossRegionAccessEnabled(true)
+        .disableS3ExpressSessionAuth(true)
+        // Checksums only where S3 requires one; uploads carry our own SHA-256 (whole objects)
+        // or CRC32C (parts), computed once while reading the file, which the server checks.
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        // DeleteObjects requires a checksum; servers such as S3Proxy accept only Content-MD5.
+        .addPlugin(LegacyMd5Plugin.create())
+        .serviceConfiguration(s -> s.chunkedEncodingEnabled(false)
+            .expectContinueEnabled(true).expectContinueThresholdInBytes(EXPECT_CONTINUE_FROM))
+        .overrideConfiguration(o -> o
+            .defaultProfileFile(config.profileFile())
+            .defaultProfileName(config.profileName())
+            .addExecutionInterceptor(new ExecutionInterceptor() {
+              @Override
+              public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+                answered.set(true);
+              }
+            })
+            .retryStrategy(retryStrategy(endpoint != null, answered)));
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint).forcePathStyle(true);
+    }
+    return new Built(builder.build(), region, endpoint, endpointText);
+  }
+
+  /**
+   * The SDK's standard strategy, with our rules for what is worth another try ({@link
+   * S3Errors#retryable}). A server given with --endpoint-url that refuses connections before
+   * it ever answered is a mistake to report at once, not a fault to retry for half a minute.
+   */
+  static RetryStrategy retryStrategy(boolean givenEndpoint, AtomicBoolean answered) {
+    return DefaultRetryStrategy.standardStrategyBuilder()
+        .useClientDefaults(false)
+        .circuitBreakerEnabled(false)
+        .maxAttempts(ATTEMPTS)
+        .backoffStrategy(BackoffStrategy.exponentialDelayHalfJitter(BASE_DELAY, MAX_DELAY))
+        .throttlingBackoffStrategy(
+            BackoffStrategy.exponentialDelayHalfJitter(THROTTLED_BASE_DELAY, MAX_DELAY))
+        .treatAsThrottling(S3Errors::throttled)
+        .retryOnException(t -> S3Errors.retryable(t, givenEndpoint && !answered.get()))
+        .build();
+  }
+
+  private static ProxyConfiguration proxy(AwsConfig config, String scheme) {
+    ProxyConfiguration.Builder proxy = ProxyConfiguration.builder()
+        .useSystemPropertyValues(false).useEnvironmentVariablesValues(false);
+    config.proxy(scheme).ifPresent(p -> {
+      proxy.endpoint(URI.create(p.uri().getScheme() + "://" + p.uri().getHost()
+          + (p.uri().getPort() > 0 ? ":" + p.uri().getPort() : "")));
+      String userInfo = p.uri().getRawUserInfo();
+      if (userInfo != null) {
+        int colon = userInfo.indexOf(':');
+        proxy.username(decode(colon < 0 ? userInfo : userInfo.substring(0, colon)));
+        if (colon >= 0) {
+          proxy.password(decode(userInfo.substring(colon + 1)));
+        }
+      }
+      proxy.nonProxyHosts(new HashSet<>(p.bypass()));
+    });
+    return proxy.build();
+  }
+
+  private static String decode(String s) {
+    return java.net.URLDecoder.decode(s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Trust managers that trust exactly the certificates of a PEM bundle, as the AWS CLI does. */
+  static TrustManager[] trustManagers(Path pem) {
+    try (InputStream in = Files.newInputStream(pem)) {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      int n = 0;
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        store.setCertificateEntry("ca-" + n++, c);
+      }
+      if (n == 0) {
+        throw new GeneralSecurityException("no certificate in it");
+      }
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      return tmf.getTrustManagers();
+    } catch (IOException | GeneralSecurityException e) {
+      throw new StorageException(Kind.CLIENT, "cannot read the CA bundle " + pem + " (" + e.getMessage()
+          + "): check AWS_CA_BUNDLE or ca_bundle in the profile (a PEM file of certificates)", e);
+    }
+  }
+}
