@@ -23,6 +23,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.urlconnection.ProxyConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -37,7 +38,7 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  * Builds the one {@link S3Client} of a run from the AWS CLI's configuration ({@link
  * AwsConfig}): credentials, region, endpoint (path-style for a given one, virtual-hosted on
  * AWS), cross-region access, proxy, CA bundle, retries, and the HTTP client (the JDK's
- * HttpURLConnection, which keeps connections alive for every worker to reuse).
+ * URL connections, which keep connections alive for every worker to reuse).
  */
 final class S3Clients {
   /** As patient as before the SDK: ten attempts, backing off up to 20 s between them. */
@@ -70,7 +71,7 @@ final class S3Clients {
     String region = config.region();
     URI endpoint = config.endpoint().orElse(null);
     String endpointText = endpoint == null ? "S3 in " + region : endpoint.toString();
-    // HttpURLConnection keeps at most http.maxConnections idle connections per host (5 unless
+    // The JDK keeps at most http.maxConnections idle connections per host (5 unless
     // raised): one per worker, so that every request finds one. Set at run time so that it
     // holds in a native image too.
     String max = System.getProperty("http.maxConnections");
@@ -92,7 +93,9 @@ final class S3Clients {
         .httpClientBuilder(http)
         .region(Region.of(region))
         .credentialsProvider(credentials)
-        .crossRegionAccessEnabled(true)
+        // A bucket in another region than the configured one is found (S3 says where it is);
+        // a server given by its URL has no regions to look in.
+        .crossRegionAccessEnabled(endpoint == null)
         .disableS3ExpressSessionAuth(true)
         // Checksums only where S3 requires one; uploads carry our own SHA-256 (whole objects)
         // or CRC32C (parts), computed once while reading the file, which the server checks.
@@ -105,17 +108,43 @@ final class S3Clients {
         .overrideConfiguration(o -> o
             .defaultProfileFile(config.profileFile())
             .defaultProfileName(config.profileName())
-            .addExecutionInterceptor(new ExecutionInterceptor() {
-              @Override
-              public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
-                answered.set(true);
-              }
-            })
+            .addExecutionInterceptor(new Exchanges(answered))
             .retryStrategy(retryStrategy(endpoint != null, answered)));
     if (endpoint != null) {
       builder.endpointOverride(endpoint).forcePathStyle(true);
     }
     return new Built(builder.build(), region, endpoint, endpointText);
+  }
+
+  /**
+   * What the client does around each exchange: notes that the server answered (see {@link
+   * #retryStrategy}), and keeps {@code Expect: 100-continue} for large bodies only. The SDK asks
+   * it for every upload when cross-region access is on (so that a redirect costs no body); for
+   * a small body the round trip it costs is more than sending the body twice.
+   */
+  private static final class Exchanges implements ExecutionInterceptor {
+    private final AtomicBoolean answered;
+
+    Exchanges(AtomicBoolean answered) {
+      this.answered = answered;
+    }
+
+    @Override
+    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+      SdkHttpRequest request = context.httpRequest();
+      if (request.firstMatchingHeader("Expect").isPresent()) {
+        long length = request.firstMatchingHeader("Content-Length").map(Long::parseLong).orElse(-1L);
+        if (length >= 0 && length < EXPECT_CONTINUE_FROM) {
+          return request.toBuilder().removeHeader("Expect").build();
+        }
+      }
+      return request;
+    }
+
+    @Override
+    public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+      answered.set(true);
+    }
   }
 
   /**
