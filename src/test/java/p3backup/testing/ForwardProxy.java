@@ -134,13 +134,10 @@ public final class ForwardProxy implements AutoCloseable {
     }
   }
 
+  /** Stops accepting and drops every connection still open. */
   @Override
   public void close() throws IOException {
     socket.close();
-    synchronized (open) {
-      for (Socket s : open) {
-        closeQuietly(s);
-      }
-    }
+    List.copyOf(open).forEach(ForwardProxy::closeQuietly);
   }
 }

@@ -313,7 +313,14 @@ public final class S3ObjectStore implements ObjectStore {
         getObject(bucket, key, versionId, "bytes=" + from + "-" + (from + length - 1));
     GetObjectResponse r = in.response();
     long got = r.contentLength() == null ? -1 : r.contentLength();
-    if (r.contentRange() == null && !(from == 0 && got == length)) {
+    boolean partial = r.sdkHttpResponse().statusCode() == 206;
+    if (partial && (r.contentRange() == null || got < 0)) {
+      // An answer whose head was cut short: what it holds can't be checked; try again.
+      in.abort();
+      throw new StorageException(Kind.NETWORK, "download " + key + ": the answer from "
+          + endpointText + " was cut short: try again", null);
+    }
+    if (!partial && !(from == 0 && got == length)) {
       in.abort();
       throw new StorageException(Kind.CLIENT, "download " + key
           + ": the server ignored the byte range asked for", null);
