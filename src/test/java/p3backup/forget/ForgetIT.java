@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import p3backup.json.Json;
@@ -34,7 +33,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * the forgotten ones are gone, what another tool wrote stays, and the bytes freed are what the
  * server's listing lost.
  */
-@Disabled("needs the S3 adapter's version listing")
 class ForgetIT {
   private static final AtomicInteger BUCKETS = new AtomicInteger();
   static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");

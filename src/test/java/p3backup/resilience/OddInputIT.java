@@ -170,14 +170,20 @@ class OddInputIT {
   }
 
   @Test
-  void anUntrustedTlsCertificateFailsTheRunInsteadOfBeingIgnored() throws Exception {
+  void anUntrustedTlsCertificateFailsTheRunAndTheCaBundleMakesItTrusted() throws Exception {
     Path store = tmp.resolve("keystore.p12");
     Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
         "-genkeypair", "-alias", "s", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1",
-        "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
+        "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
         "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
     keytool.getInputStream().readAllBytes();
     assertEquals(0, keytool.waitFor());
+    Path pem = tmp.resolve("ca.pem");
+    Process export = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-exportcert", "-rfc", "-alias", "s", "-keystore", store.toString(), "-storepass", "changeit",
+        "-file", pem.toString()).redirectErrorStream(true).start();
+    export.getInputStream().readAllBytes();
+    assertEquals(0, export.waitFor());
     java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
     try (var in = Files.newInputStream(store)) {
       ks.load(in, "changeit".toCharArray());
@@ -199,13 +205,28 @@ class OddInputIT {
     try {
       Path tree = Files.createDirectories(tmp.resolve("tree"));
       Files.writeString(tree.resolve("a.txt"), "a");
-      Result r = new CliRunner(Files.createDirectories(tmp.resolve("home")))
+      String endpoint = "https://127.0.0.1:" + https.getAddress().getPort();
+      Path home = Files.createDirectories(tmp.resolve("home"));
+      Result r = new CliRunner(home)
           .env("AWS_ACCESS_KEY_ID", "k").env("AWS_SECRET_ACCESS_KEY", "s")
-          .run("tls-bucket", tree.toString(), "--endpoint-url",
-              "https://127.0.0.1:" + https.getAddress().getPort());
+          .run("tls-bucket", tree.toString(), "--endpoint-url", endpoint);
       assertEquals(1, r.exitCode(), r.toString());
-      assertTrue(r.err().contains("TLS certificate"), r.err());
+      assertTrue(r.err().contains("TLS certificate") && r.err().contains("AWS_CA_BUNDLE"), r.err());
       assertEquals(0, served[0], "no request got through the untrusted connection");
+
+      // The server's certificate given as the CA bundle, by variable or in the profile: trusted.
+      Result trusted = new CliRunner(home)
+          .env("AWS_ACCESS_KEY_ID", "k").env("AWS_SECRET_ACCESS_KEY", "s").env("AWS_CA_BUNDLE", pem.toString())
+          .run("snapshots", "tls-bucket", "--endpoint-url", endpoint);
+      assertFalse(trusted.err().contains("TLS certificate"), trusted.toString());
+      assertTrue(served[0] > 0, "requests got through: " + trusted);
+      int before = served[0];
+      Files.createDirectories(home.resolve(".aws"));
+      Files.writeString(home.resolve(".aws/config"), "[profile private-ca]\naws_access_key_id = k\n"
+          + "aws_secret_access_key = s\nca_bundle = " + pem + "\n");
+      Result fromProfile = new CliRunner(home).run("snapshots", "tls-bucket", "--endpoint-url", endpoint, "--profile", "private-ca");
+      assertFalse(fromProfile.err().contains("TLS certificate"), fromProfile.toString());
+      assertTrue(served[0] > before, "requests got through: " + fromProfile);
     } finally {
       https.stop(0);
     }

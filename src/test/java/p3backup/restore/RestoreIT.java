@@ -26,6 +26,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import p3backup.json.Json;
 import p3backup.paths.EntryType;
 import p3backup.scan.FileStat;
@@ -35,8 +38,10 @@ import p3backup.snapshot.ManifestEntry;
 import p3backup.testing.CliRunner;
 import p3backup.testing.CliRunner.Result;
 import p3backup.testing.Platform;
+import p3backup.testing.S3MockServer;
 import p3backup.testing.S3ProxyServer;
 import p3backup.testing.S3ProxyServer.Provider;
+import p3backup.testing.S3Server;
 import p3backup.testing.TestS3;
 import software.amazon.awssdk.core.sync.RequestBody;
 
@@ -55,7 +60,7 @@ class RestoreIT {
     return "restore-it-" + ProcessHandle.current().pid() + "-" + BUCKETS.incrementAndGet();
   }
 
-  CliRunner cli(S3ProxyServer s) throws IOException {
+  CliRunner cli(S3Server s) throws IOException {
     return CliRunner.forServer(s, Files.createDirectories(tmp.resolve("home")));
   }
 
@@ -344,8 +349,16 @@ class RestoreIT {
     assertFalse(Files.exists(tmp.resolve("escape2")));
   }
 
-  @Test
-  void olderSnapshotOfAVersionedBucketComesBackExactlyAfterEditsAndDelete() throws IOException {
+  /** The servers whose buckets keep versions: S3Proxy's transient store, and S3Mock. */
+  static Stream<Arguments> versionedServers() {
+    return Stream.of(Arguments.of("s3proxy", S3ProxyServer.shared(Provider.TRANSIENT)),
+        Arguments.of("s3mock", S3MockServer.shared()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("versionedServers")
+  void olderSnapshotOfAVersionedBucketComesBackExactlyAfterEditsAndDelete(String name, S3Server server)
+      throws IOException {
     Path tree = Files.createDirectories(tmp.resolve("tree"));
     write(tree, "keep.txt", "keep");
     write(tree, "edit.txt", "version one");

@@ -50,13 +50,13 @@ public final class CliRunner {
     vars.put("AWS_SHARED_CREDENTIALS_FILE", home.resolve(".aws/credentials").toString());
   }
 
-  /** A runner for an S3Proxy server: its keys in the environment, its endpoint as an option. */
-  public static CliRunner forServer(S3ProxyServer server, Path home) {
+  /** A runner for a test server: its keys in the environment, its endpoint as an option. */
+  public static CliRunner forServer(S3Server server, Path home) {
     return forServer(server, home, server.endpoint());
   }
 
   /** The same, through another endpoint (a relay in front of the server). */
-  public static CliRunner forServer(S3ProxyServer server, Path home, java.net.URI endpoint) {
+  public static CliRunner forServer(S3Server server, Path home, java.net.URI endpoint) {
     return new CliRunner(home)
         .env("AWS_ACCESS_KEY_ID", server.accessKey())
         .env("AWS_SECRET_ACCESS_KEY", server.secretKey())

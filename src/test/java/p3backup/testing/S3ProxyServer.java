@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * <p>Clients must use path-style addressing, the keys from {@link #accessKey()} and {@link
  * #secretKey()}, and any region (for example {@code us-east-1}).
  */
-public final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements S3Server, AutoCloseable {
 
   /** The jclouds storage behind S3Proxy. */
   public enum Provider {
@@ -127,16 +127,25 @@ public final class S3ProxyServer implements AutoCloseable {
     }
   }
 
+  @Override
   public URI endpoint() {
     return endpoint;
   }
 
+  @Override
   public String accessKey() {
     return ACCESS_KEY;
   }
 
+  @Override
   public String secretKey() {
     return SECRET_KEY;
+  }
+
+  /** The transient store keeps versions; the filesystem store does not. */
+  @Override
+  public boolean keepsVersions() {
+    return provider == Provider.TRANSIENT;
   }
 
   /** Where the {@link Provider#FILESYSTEM} provider keeps buckets (empty for transient). */
@@ -268,7 +277,7 @@ public final class S3ProxyServer implements AutoCloseable {
     return jar;
   }
 
-  private static Path javaExecutable() {
+  static Path javaExecutable() {
     boolean windows = System.getProperty("os.name", "").toLowerCase().startsWith("windows");
     Path fromHome =
         Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java");
@@ -286,7 +295,7 @@ public final class S3ProxyServer implements AutoCloseable {
                     "cannot find the java executable to run S3Proxy (looked at " + fromHome + ")"));
   }
 
-  private static int freeLoopbackPort() throws IOException {
+  static int freeLoopbackPort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
@@ -338,7 +347,7 @@ public final class S3ProxyServer implements AutoCloseable {
     }
   }
 
-  private static boolean acceptsConnections(int port) {
+  static boolean acceptsConnections(int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
       return true;
@@ -368,7 +377,7 @@ public final class S3ProxyServer implements AutoCloseable {
         || tail.contains("Address already in use");
   }
 
-  private static String logTail(Path logFile) {
+  static String logTail(Path logFile) {
     try {
       List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
       List<String> tail =
@@ -379,7 +388,7 @@ public final class S3ProxyServer implements AutoCloseable {
     }
   }
 
-  private static void stopProcess(Process process) {
+  static void stopProcess(Process process) {
     if (!process.isAlive()) {
       return;
     }
@@ -395,7 +404,7 @@ public final class S3ProxyServer implements AutoCloseable {
     }
   }
 
-  private static void deleteRecursively(Path dir) {
+  static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class TestS3 implements AutoCloseable {
   private final S3Client s3;
 
-  public TestS3(S3ProxyServer server) {
+  public TestS3(S3Server server) {
     s3 = S3Client.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .region(Region.US_EAST_1)

@@ -1,13 +1,16 @@
 package p3backup.storage.s3;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import p3backup.storage.Body;
 import p3backup.storage.BucketInfo;
 import p3backup.storage.BucketSetup;
@@ -21,31 +24,54 @@ import p3backup.storage.PutResult;
 import p3backup.storage.RetryListener;
 import p3backup.storage.StorageException;
 import p3backup.storage.StorageException.Kind;
-import p3backup.storage.s3.S3Rest.Call;
-import p3backup.storage.s3.S3Rest.Response;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.AbortIncompleteMultipartUpload;
+import software.amazon.awssdk.services.s3.model.BucketLifecycleConfiguration;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ExpirationStatus;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.LifecycleRule;
+import software.amazon.awssdk.services.s3.model.LifecycleRuleFilter;
+import software.amazon.awssdk.services.s3.model.ListBucketsResponse;
+import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
- * {@link ObjectStore} on Amazon S3 or any S3-compatible server, over S3's REST protocol
- * ({@link S3Rest}). Credentials, region and endpoint are found as the AWS CLI finds them
- * ({@link AwsConfig}).
+ * {@link ObjectStore} on Amazon S3 or any S3-compatible server, through the AWS SDK's {@link
+ * S3Client} (built by {@link S3Clients}). Uploads carry the checksum the engine computed while
+ * reading the file (SHA-256 for a whole object, CRC32C for a part), which the server checks;
+ * nothing is hashed a second time here.
  */
 public final class S3ObjectStore implements ObjectStore {
   private static final int DELETE_BATCH = 1000;
-  private static final String XMLNS = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"";
 
-  private final S3Rest rest;
+  private final S3Client s3;
   private final String region;
   private final String endpointText;
-  private final URI endpoint;
-  private volatile boolean probed;
 
-  private S3ObjectStore(S3Rest rest, String region, URI endpoint) {
-    this.rest = rest;
-    this.endpoint = endpoint;
-    this.region = region;
-    this.endpointText = rest.endpointText();
+  private S3ObjectStore(S3Clients.Built built) {
+    this.s3 = built.client();
+    this.region = built.region();
+    this.endpointText = built.endpointText();
   }
 
   /**
@@ -58,122 +84,92 @@ public final class S3ObjectStore implements ObjectStore {
 
   /** The same, telling {@code retries} of each request sent again and of recoveries. */
   public static S3ObjectStore open(S3Settings settings, RetryListener retries) {
-    AwsConfig config = new AwsConfig(settings);
-    if (config.profileMissing()) {
-      throw new StorageException(Kind.CREDENTIALS, "the profile \"" + config.profileName()
-          + "\" is not in the AWS configuration: run `aws configure --profile "
-          + config.profileName() + "` or choose another --profile", null);
-    }
-    AwsCredentialsProvider credentials;
-    try {
-      credentials = config.credentials();
-      credentials.resolveCredentials();
-    } catch (SdkException | IllegalArgumentException | IllegalStateException e) {
-      throw S3Errors.noCredentials(e);
-    }
-    String region = config.region();
-    URI endpoint = config.endpoint().orElse(null);
-    S3Rest rest = new S3Rest(endpoint, region, credentials, settings.connections());
-    rest.retries = retries;
-    return new S3ObjectStore(rest, region, endpoint);
+    return new S3ObjectStore(S3Clients.build(settings, retries));
   }
 
-  /**
-   * A server given with --endpoint-url that refuses connections is a mistake to report at once,
-   * not a fault to retry for half a minute.
-   */
-  private void reachable() {
-    if (endpoint == null || probed) {
-      return;
-    }
-    probed = true;
-    int port = endpoint.getPort() > 0 ? endpoint.getPort()
-        : "https".equalsIgnoreCase(endpoint.getScheme()) ? 443 : 80;
-    try (java.net.Socket socket = new java.net.Socket()) {
-      socket.connect(new java.net.InetSocketAddress(endpoint.getHost(), port), 5000);
-    } catch (java.net.ConnectException e) {
-      throw new StorageException(Kind.NETWORK, "cannot connect to " + endpointText + " ("
-          + e.getMessage() + "): check --endpoint-url and that the server is running", e);
-    } catch (IOException e) {
-      // anything else is left to the requests and their retries
+  private <T> T call(String what, Supplier<T> request) {
+    try {
+      return request.get();
+    } catch (RuntimeException e) {
+      throw S3Errors.translate(e, what, endpointText);
     }
   }
 
   @Override
   public BucketState bucketState(String bucket) {
-    reachable();
-    String what = "bucket " + bucket;
-    try (Response r = rest.exchange(new Call("HEAD", bucket, null), what)) {
-      if (r.ok()) {
-        return BucketState.EXISTS;
-      }
-      if (r.status == 404) {
+    try {
+      s3.headBucket(b -> b.bucket(bucket));
+      return BucketState.EXISTS;
+    } catch (SdkServiceException e) {
+      if (e.statusCode() == 404) {
         return BucketState.MISSING;
       }
-      if (r.status == 403) {
+      if (e.statusCode() == 403) {
         throw new StorageException(Kind.ACCESS_DENIED, "bucket " + bucket
             + ": access denied: it belongs to another account, or the credentials lack"
-            + " s3:ListBucket; choose another bucket or --profile", null);
+            + " s3:ListBucket; choose another bucket or --profile", e);
       }
-      if (r.status == 301 || r.status == 400) {
-        String actual = r.header("x-amz-bucket-region");
-        throw new StorageException(Kind.CLIENT, "bucket " + bucket + " is in another region than "
-            + region + (actual != null ? " (" + actual + ")" : "") + ": give its region with --region",
-            null);
-      }
-      throw S3Errors.status(r.status, r.code, r.message, what, endpointText, null);
+      throw S3Errors.translate(e, "bucket " + bucket, endpointText);
+    } catch (RuntimeException e) {
+      throw S3Errors.translate(e, "bucket " + bucket, endpointText);
     }
   }
 
   @Override
   public List<String> createBucket(String bucket, BucketSetup setup) {
-    Call create = new Call("PUT", bucket, null);
+    CreateBucketRequest.Builder create = CreateBucketRequest.builder().bucket(bucket);
     if (!"us-east-1".equals(region)) {
-      create.document("<CreateBucketConfiguration" + XMLNS + "><LocationConstraint>"
-          + Xml.escape(region) + "</LocationConstraint></CreateBucketConfiguration>");
+      create.createBucketConfiguration(c -> c.locationConstraint(region));
     }
-    rest.ok(create, "create bucket " + bucket).close();
+    call("create bucket " + bucket, () -> s3.createBucket(create.build()));
     List<String> warnings = new ArrayList<>();
     if (setup.versioning()) {
-      optional(warnings, bucket, "versioning", "versioning", "<VersioningConfiguration" + XMLNS
-          + "><Status>Enabled</Status></VersioningConfiguration>");
+      optional(warnings, bucket, "versioning", () -> s3.putBucketVersioning(b -> b.bucket(bucket)
+          .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED))));
     }
-    optional(warnings, bucket, "Block Public Access", "publicAccessBlock",
-        "<PublicAccessBlockConfiguration" + XMLNS + "><BlockPublicAcls>true</BlockPublicAcls>"
-            + "<IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>true</BlockPublicPolicy>"
-            + "<RestrictPublicBuckets>true</RestrictPublicBuckets></PublicAccessBlockConfiguration>");
-    optional(warnings, bucket, "default encryption (SSE-S3)", "encryption",
-        "<ServerSideEncryptionConfiguration" + XMLNS + "><Rule><ApplyServerSideEncryptionByDefault>"
-            + "<SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule>"
-            + "</ServerSideEncryptionConfiguration>");
-    optional(warnings, bucket, "a rule aborting incomplete multipart uploads after 7 days", "lifecycle",
-        "<LifecycleConfiguration" + XMLNS + "><Rule><ID>p3backup-abort-incomplete-multipart</ID>"
-            + "<Filter><Prefix></Prefix></Filter><Status>Enabled</Status>"
-            + "<AbortIncompleteMultipartUpload><DaysAfterInitiation>7</DaysAfterInitiation>"
-            + "</AbortIncompleteMultipartUpload></Rule></LifecycleConfiguration>");
+    optional(warnings, bucket, "Block Public Access", () -> s3.putPublicAccessBlock(b -> b
+        .bucket(bucket)
+        .publicAccessBlockConfiguration(p -> p.blockPublicAcls(true).ignorePublicAcls(true)
+            .blockPublicPolicy(true).restrictPublicBuckets(true))));
+    optional(warnings, bucket, "default encryption (SSE-S3)", () -> s3.putBucketEncryption(b -> b
+        .bucket(bucket)
+        .serverSideEncryptionConfiguration(c -> c.rules(r -> r
+            .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))))));
+    optional(warnings, bucket, "a rule aborting incomplete multipart uploads after 7 days",
+        () -> s3.putBucketLifecycleConfiguration(b -> b.bucket(bucket)
+            .lifecycleConfiguration(BucketLifecycleConfiguration.builder().rules(LifecycleRule.builder()
+                .id("p3backup-abort-incomplete-multipart")
+                .status(ExpirationStatus.ENABLED)
+                .filter(LifecycleRuleFilter.builder().prefix("").build())
+                .abortIncompleteMultipartUpload(AbortIncompleteMultipartUpload.builder()
+                    .daysAfterInitiation(7).build())
+                .build()).build())));
     return warnings;
   }
 
-  /** Sets one bucket sub-resource; a server without it gets a warning, not a failure. */
-  private void optional(List<String> warnings, String bucket, String what, String subresource,
-      String document) {
-    Call call = new Call("PUT", bucket, null).query(subresource, null).document(document);
-    try (Response r = rest.exchange(call, "set up bucket " + bucket)) {
-      if (!r.ok()) {
-        warnings.add("bucket " + bucket + ": the server did not set " + what + " ("
-            + (r.code != null ? r.code : "HTTP " + r.status) + "); going on without it");
-      }
+  /** Sets one bucket feature; a server without it gets a warning, not a failure. */
+  private void optional(List<String> warnings, String bucket, String what, Runnable request) {
+    try {
+      request.run();
+    } catch (SdkServiceException e) {
+      String code = S3Errors.code(e);
+      warnings.add("bucket " + bucket + ": the server did not set " + what + " ("
+          + (code != null ? code : "HTTP " + e.statusCode()) + "); going on without it");
+    } catch (RuntimeException e) {
+      throw S3Errors.translate(e, "set up bucket " + bucket, endpointText);
     }
   }
 
   @Override
   public List<BucketInfo> listBuckets() {
-    reachable();
-    String doc = rest.document(new Call("GET", null, null), "list buckets");
     List<BucketInfo> out = new ArrayList<>();
-    for (String b : Xml.blocks(doc, "Bucket")) {
-      out.add(new BucketInfo(Xml.text(b, "Name"), S3Rest.parseTime(Xml.text(b, "CreationDate"))));
-    }
+    String token = null;
+    do {
+      String t = token;
+      ListBucketsResponse page = call("list buckets", () -> s3.listBuckets(b -> b.continuationToken(t)));
+      page.buckets().forEach(b -> out.add(new BucketInfo(b.name(), b.creationDate())));
+      token = page.continuationToken();
+    } while (token != null && !token.isEmpty());
     return out;
   }
 
@@ -181,39 +177,32 @@ public final class S3ObjectStore implements ObjectStore {
   public void list(String bucket, String prefix, Consumer<ObjectInfo> each) {
     String token = null;
     do {
-      Call call = new Call("GET", bucket, null).query("list-type", "2").query("prefix", prefix);
+      ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix);
       if (token != null) {
-        call.query("continuation-token", token);
+        req.continuationToken(token);
       }
-      String doc = rest.document(call, "list " + bucket + "/" + prefix);
-      for (String o : Xml.blocks(doc, "Contents")) {
-        String size = Xml.text(o, "Size");
-        each.accept(new ObjectInfo(Xml.text(o, "Key"), size == null ? 0 : Long.parseLong(size.strip()),
-            Xml.text(o, "ETag"), S3Rest.parseTime(Xml.text(o, "LastModified"))));
+      ListObjectsV2Response page = call("list " + bucket + "/" + prefix, () -> s3.listObjectsV2(req.build()));
+      for (S3Object o : page.contents()) {
+        each.accept(new ObjectInfo(o.key(), o.size() == null ? 0 : o.size(), o.eTag(), o.lastModified()));
       }
-      token = "true".equals(Xml.text(doc, "IsTruncated")) ? Xml.text(doc, "NextContinuationToken") : null;
+      token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
     } while (token != null);
   }
 
-  private static Call attributes(Call c, ObjectAttributes a) {
-    for (Map.Entry<String, String> m : a.metadata().entrySet()) {
-      c.header("x-amz-meta-" + m.getKey(), m.getValue());
-    }
-    return c.header("content-type", contentTypeOf(a))
-        .header("x-amz-storage-class", a.storageClass())
-        .header("x-amz-server-side-encryption", a.sse())
-        .header("x-amz-server-side-encryption-aws-kms-key-id", a.sseKmsKeyId());
+  @Override
+  public PutResult put(String bucket, String key, Body body, ObjectAttributes a) {
+    PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(bucket).key(key)
+        .metadata(a.metadata()).contentType(contentTypeOf(a)).storageClass(a.storageClass())
+        .serverSideEncryption(a.sse()).ssekmsKeyId(a.sseKmsKeyId())
+        .contentLength((long) body.length())
+        .checksumSHA256(body.sha256Base64()).checksumCRC32C(body.crc32cBase64());
+    return call("upload " + key, () -> new PutResult(version(s3.putObject(req.build(), requestBody(body, a))
+        .versionId())));
   }
 
-  @Override
-  public PutResult put(String bucket, String key, Body body, ObjectAttributes attributes) {
-    Call call = attributes(new Call("PUT", bucket, key), attributes)
-        .header("x-amz-checksum-sha256", body.sha256Base64())
-        .header("x-amz-checksum-crc32c", body.crc32cBase64())
-        .body(body.array(), body.offset(), body.length(), null);
-    try (Response r = rest.ok(call, "upload " + key)) {
-      return new PutResult(version(r.header("x-amz-version-id")));
-    }
+  /** The body as it is in memory: streamed from the array, not copied. */
+  private static RequestBody requestBody(Body body, ObjectAttributes a) {
+    return RequestBody.fromContentProvider(body::open, body.length(), contentTypeOf(a));
   }
 
   private static String contentTypeOf(ObjectAttributes a) {
@@ -228,10 +217,11 @@ public final class S3ObjectStore implements ObjectStore {
   public MultipartUpload startMultipart(String bucket, String key, ObjectAttributes a) {
     // CRC32C, not Content-MD5, guards each part: the server checks it as Content-MD5 would be,
     // at a fiftieth of MD5's cost to compute here, and keeps it in the object's checksum.
-    Call call = attributes(new Call("POST", bucket, key).query("uploads", null), a)
-        .header("x-amz-checksum-algorithm", "CRC32C");
-    String doc = rest.document(call, "start upload of " + key);
-    String uploadId = Xml.text(doc, "UploadId");
+    CreateMultipartUploadRequest req = CreateMultipartUploadRequest.builder()
+        .bucket(bucket).key(key).metadata(a.metadata()).contentType(contentTypeOf(a))
+        .storageClass(a.storageClass()).serverSideEncryption(a.sse()).ssekmsKeyId(a.sseKmsKeyId())
+        .checksumAlgorithm(ChecksumAlgorithm.CRC32_C).build();
+    String uploadId = call("start upload of " + key, () -> s3.createMultipartUpload(req).uploadId());
     if (uploadId == null || uploadId.isEmpty()) {
       throw new StorageException(Kind.SERVER, "start upload of " + key
           + ": the server's answer held no upload id", null);
@@ -243,10 +233,7 @@ public final class S3ObjectStore implements ObjectStore {
     private final String bucket;
     private final String key;
     private final String uploadId;
-    /** What the completion lists of each uploaded part. */
-    private record Part(String etag, String crc32c) {}
-
-    private final ConcurrentHashMap<Integer, Part> parts = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, CompletedPart> parts = new ConcurrentHashMap<>();
 
     S3MultipartUpload(String bucket, String key, String uploadId) {
       this.bucket = bucket;
@@ -260,58 +247,30 @@ public final class S3ObjectStore implements ObjectStore {
       if (crc == null) {
         throw new IllegalArgumentException("part " + number + " of " + key + " has no CRC32C");
       }
-      Call call = new Call("PUT", bucket, key)
-          .query("partNumber", Integer.toString(number)).query("uploadId", uploadId)
-          .header("x-amz-checksum-crc32c", crc)
-          .body(body.array(), body.offset(), body.length(), null);
       String what = "upload part " + number + " of " + key;
-      try (Response r = rest.ok(call, what)) {
-        String etag = r.header("ETag");
-        if (etag == null) {
-          throw new StorageException(Kind.SERVER, what + ": the server's answer held no ETag", null);
-        }
-        parts.put(number, new Part(etag, crc));
+      String etag = call(what, () -> s3.uploadPart(b -> b.bucket(bucket).key(key)
+          .uploadId(uploadId).partNumber(number).contentLength((long) body.length())
+          .checksumCRC32C(crc), requestBody(body, PLAIN)).eTag());
+      if (etag == null) {
+        throw new StorageException(Kind.SERVER, what + ": the server's answer held no ETag", null);
       }
+      parts.put(number, CompletedPart.builder().partNumber(number).eTag(etag).checksumCRC32C(crc).build());
     }
 
     @Override
     public PutResult complete(int partCount) {
-      StringBuilder doc = new StringBuilder("<CompleteMultipartUpload" + XMLNS + ">");
+      List<CompletedPart> list = new ArrayList<>(partCount);
       for (int i = 1; i <= partCount; i++) {
-        Part part = parts.get(i);
+        CompletedPart part = parts.get(i);
         if (part == null) {
           throw new IllegalStateException("part " + i + " of " + key + " was not uploaded");
         }
-        doc.append("<Part><PartNumber>").append(i).append("</PartNumber><ETag>")
-            .append(Xml.escape(part.etag())).append("</ETag><ChecksumCRC32C>")
-            .append(part.crc32c()).append("</ChecksumCRC32C></Part>");
+        list.add(part);
       }
-      doc.append("</CompleteMultipartUpload>");
-      String what = "complete upload of " + key;
-      // S3 may answer 200 and still fail: the error then is the answer's document, retried
-      // here as S3Rest retries the same error sent with an error status.
-      for (int attempt = 1; ; attempt++) {
-        Call call = new Call("POST", bucket, key).query("uploadId", uploadId).document(doc.toString());
-        String answer;
-        String version;
-        try (Response r = rest.ok(call, what)) {
-          answer = r.text();
-          version = r.header("x-amz-version-id");
-        } catch (IOException e) {
-          throw S3Errors.network(e, what, endpointText);
-        }
-        if (!answer.contains("<Error>")) {
-          return new PutResult(version(version));
-        }
-        String code = Xml.text(answer, "Code");
-        boolean retryable = S3Rest.retryable(200, code); // by its code alone
-        if (!retryable || attempt >= S3Rest.ATTEMPTS) {
-          throw S3Errors.status(retryable ? 500 : 400, code, Xml.text(answer, "Message"), what,
-              endpointText, null);
-        }
-        rest.retries.retrying(code, attempt + 1, S3Rest.ATTEMPTS);
-        S3Rest.pause(attempt, S3Rest.throttled(200, code), what, null);
-      }
+      // S3 may answer 200 and still fail; the SDK turns such an answer into an exception,
+      // retried as any other.
+      return call("complete upload of " + key, () -> new PutResult(version(s3.completeMultipartUpload(b -> b
+          .bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(list))).versionId())));
     }
 
     @Override
@@ -324,42 +283,59 @@ public final class S3ObjectStore implements ObjectStore {
     }
   }
 
-  private Call getCall(String bucket, String key, String versionId) {
-    Call call = new Call("GET", bucket, key);
-    if (versionId != null) {
-      call.query("versionId", versionId);
-    }
-    return call;
+  private static final ObjectAttributes PLAIN = new ObjectAttributes(null, Map.of(), null, null, null);
+
+  private ResponseInputStream<GetObjectResponse> getObject(String bucket, String key, String versionId,
+      String range) {
+    GetObjectRequest req = GetObjectRequest.builder().bucket(bucket).key(key).versionId(versionId)
+        .range(range).build();
+    return call("download " + key, () -> s3.getObject(req));
   }
 
   @Override
   public InputStream get(String bucket, String key, String versionId) {
-    return rest.ok(getCall(bucket, key, versionId), "download " + key).stream();
+    return open(bucket, key, versionId).stream();
   }
 
   @Override
   public Download open(String bucket, String key, String versionId) {
-    Response r = rest.ok(getCall(bucket, key, versionId), "download " + key);
-    return new Download(r.stream(), r.length(), r.metadata(), r.lastModified());
+    ResponseInputStream<GetObjectResponse> in = getObject(bucket, key, versionId, null);
+    GetObjectResponse r = in.response();
+    long length = r.contentLength() == null ? -1 : r.contentLength();
+    return new Download(new Counted(in, length), length, lowerCaseKeys(r.metadata()), r.lastModified());
   }
 
   @Override
   public Map<String, String> head(String bucket, String key) {
-    try (Response r = rest.ok(new Call("HEAD", bucket, key), "read " + key)) {
-      return r.metadata();
-    }
+    return lowerCaseKeys(call("read " + key, () -> s3.headObject(b -> b.bucket(bucket).key(key)).metadata()));
+  }
+
+  /** User metadata by lower-case name, as S3 itself keeps it, whatever case the server sent. */
+  private static Map<String, String> lowerCaseKeys(Map<String, String> metadata) {
+    Map<String, String> out = new HashMap<>();
+    metadata.forEach((k, v) -> out.putIfAbsent(k.toLowerCase(Locale.ROOT), v));
+    return out;
   }
 
   @Override
   public InputStream getRange(String bucket, String key, String versionId, long from, long length) {
-    Call call = getCall(bucket, key, versionId).header("range", "bytes=" + from + "-" + (from + length - 1));
-    String what = "download " + key;
-    Response r = rest.ok(call, what);
-    if (r.status != 206 && !(from == 0 && r.length() == length)) {
-      r.close();
-      throw new StorageException(Kind.CLIENT, what + ": the server ignored the byte range asked for", null);
+    ResponseInputStream<GetObjectResponse> in =
+        getObject(bucket, key, versionId, "bytes=" + from + "-" + (from + length - 1));
+    GetObjectResponse r = in.response();
+    long got = r.contentLength() == null ? -1 : r.contentLength();
+    boolean partial = r.sdkHttpResponse().statusCode() == 206;
+    if (partial && (r.contentRange() == null || got < 0)) {
+      // An answer whose head was cut short: what it holds can't be checked; try again.
+      in.abort();
+      throw new StorageException(Kind.NETWORK, "download " + key + ": the answer from "
+          + endpointText + " was cut short: try again", null);
     }
-    return r.stream();
+    if (!partial && !(from == 0 && got == length)) {
+      in.abort();
+      throw new StorageException(Kind.CLIENT, "download " + key
+          + ": the server ignored the byte range asked for", null);
+    }
+    return new Counted(in, got);
   }
 
   @Override
@@ -368,21 +344,16 @@ public final class S3ObjectStore implements ObjectStore {
     String keyMarker = null;
     String idMarker = null;
     while (true) {
-      Call call = new Call("GET", bucket, null).query("uploads", null).query("prefix", prefix);
-      if (keyMarker != null) {
-        call.query("key-marker", keyMarker).query("upload-id-marker", idMarker);
+      String km = keyMarker;
+      String im = idMarker;
+      var page = call("list unfinished uploads", () -> s3.listMultipartUploads(b -> b.bucket(bucket)
+          .prefix(prefix).keyMarker(km).uploadIdMarker(im)));
+      for (var u : page.uploads()) {
+        out.add(new PendingUpload(u.key(), u.uploadId(), u.initiated()));
       }
-      String doc = rest.document(call, "list unfinished uploads");
-      for (String u : Xml.blocks(doc, "Upload")) {
-        out.add(new PendingUpload(Xml.text(u, "Key"), Xml.text(u, "UploadId"),
-            S3Rest.parseTime(Xml.text(u, "Initiated"))));
-      }
-      if (!"true".equals(Xml.text(doc, "IsTruncated"))) {
-        return out;
-      }
-      keyMarker = Xml.text(doc, "NextKeyMarker");
-      idMarker = Xml.text(doc, "NextUploadIdMarker");
-      if (keyMarker == null || keyMarker.isEmpty()) {
+      keyMarker = page.nextKeyMarker();
+      idMarker = page.nextUploadIdMarker();
+      if (!Boolean.TRUE.equals(page.isTruncated()) || keyMarker == null || keyMarker.isEmpty()) {
         return out;
       }
     }
@@ -390,11 +361,14 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public void abortUpload(String bucket, String key, String uploadId) {
-    String what = "abort upload of " + key;
-    try (Response r = rest.exchange(new Call("DELETE", bucket, key).query("uploadId", uploadId), what)) {
-      if (!r.ok() && r.status != 404) {
-        throw S3Errors.status(r.status, r.code, r.message, what, endpointText, null);
+    try {
+      s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+    } catch (SdkServiceException e) {
+      if (e.statusCode() != 404) {
+        throw S3Errors.translate(e, "abort upload of " + key, endpointText);
       }
+    } catch (RuntimeException e) {
+      throw S3Errors.translate(e, "abort upload of " + key, endpointText);
     }
   }
 
@@ -402,15 +376,12 @@ public final class S3ObjectStore implements ObjectStore {
   public List<ObjectProblem> delete(String bucket, List<String> keys) {
     List<ObjectProblem> problems = new ArrayList<>();
     for (int i = 0; i < keys.size(); i += DELETE_BATCH) {
-      StringBuilder doc = new StringBuilder("<Delete" + XMLNS + "><Quiet>true</Quiet>");
-      for (String k : keys.subList(i, Math.min(keys.size(), i + DELETE_BATCH))) {
-        doc.append("<Object><Key>").append(Xml.escape(k)).append("</Key></Object>");
-      }
-      doc.append("</Delete>");
-      String answer = rest.document(new Call("POST", bucket, null).query("delete", null)
-          .document(doc.toString()), "delete objects");
-      for (String e : Xml.blocks(answer, "Error")) {
-        problems.add(new ObjectProblem(Xml.text(e, "Key"), Xml.text(e, "Code") + ": " + Xml.text(e, "Message")));
+      List<ObjectIdentifier> ids = keys.subList(i, Math.min(keys.size(), i + DELETE_BATCH)).stream()
+          .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+      DeleteObjectsResponse r = call("delete objects", () -> s3.deleteObjects(b -> b.bucket(bucket)
+          .delete(Delete.builder().objects(ids).quiet(true).build())));
+      for (S3Error e : r.errors()) {
+        problems.add(new ObjectProblem(e.key(), e.code() + ": " + e.message()));
       }
     }
     return problems;
@@ -418,16 +389,119 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public void listVersions(String bucket, String prefix, Consumer<p3backup.storage.ObjectVersion> each) {
-    throw new UnsupportedOperationException("forget: not yet implemented over S3");
+    String keyMarker = null;
+    String versionMarker = null;
+    do {
+      ListObjectVersionsRequest.Builder req = ListObjectVersionsRequest.builder().bucket(bucket).prefix(prefix);
+      if (keyMarker != null) {
+        req.keyMarker(keyMarker).versionIdMarker(versionMarker);
+      }
+      ListObjectVersionsResponse page;
+      try {
+        page = s3.listObjectVersions(req.build());
+      } catch (SdkServiceException e) {
+        if (keyMarker == null && (e.statusCode() == 501 || "NotImplemented".equals(S3Errors.code(e)))) {
+          // No version listing on this server: its current objects, each once.
+          list(bucket, prefix, o -> each.accept(new p3backup.storage.ObjectVersion(o.key(), null,
+              o.size(), o.lastModified(), true, false)));
+          return;
+        }
+        throw S3Errors.translate(e, "list versions of " + bucket + "/" + prefix, endpointText);
+      } catch (RuntimeException e) {
+        throw S3Errors.translate(e, "list versions of " + bucket + "/" + prefix, endpointText);
+      }
+      // The SDK hands versions and delete markers over as two lists; S3 sent them interleaved,
+      // in key order and newest first within a key: put them back in that order.
+      List<p3backup.storage.ObjectVersion> items = new ArrayList<>();
+      for (ObjectVersion v : page.versions()) {
+        items.add(new p3backup.storage.ObjectVersion(v.key(), v.versionId(), v.size() == null ? 0 : v.size(),
+            v.lastModified(), Boolean.TRUE.equals(v.isLatest()), false));
+      }
+      for (DeleteMarkerEntry m : page.deleteMarkers()) {
+        items.add(new p3backup.storage.ObjectVersion(m.key(), m.versionId(), 0, m.lastModified(),
+            Boolean.TRUE.equals(m.isLatest()), true));
+      }
+      items.sort(VERSION_ORDER);
+      items.forEach(each);
+      boolean more = Boolean.TRUE.equals(page.isTruncated());
+      keyMarker = more ? page.nextKeyMarker() : null;
+      versionMarker = more ? page.nextVersionIdMarker() : null;
+    } while (keyMarker != null);
   }
+
+  /** Key order; within a key the latest first, then newest first. */
+  private static final java.util.Comparator<p3backup.storage.ObjectVersion> VERSION_ORDER =
+      java.util.Comparator.comparing(p3backup.storage.ObjectVersion::key)
+          .thenComparing(v -> !v.latest())
+          .thenComparing(p3backup.storage.ObjectVersion::lastModified,
+              java.util.Comparator.nullsLast(java.util.Comparator.reverseOrder()));
 
   @Override
   public List<VersionProblem> deleteVersions(String bucket, List<VersionRef> versions) {
-    throw new UnsupportedOperationException("forget: not yet implemented over S3");
+    List<VersionProblem> problems = new ArrayList<>();
+    for (int i = 0; i < versions.size(); i += DELETE_BATCH) {
+      List<VersionRef> batch = versions.subList(i, Math.min(versions.size(), i + DELETE_BATCH));
+      List<ObjectIdentifier> ids = batch.stream()
+          .map(v -> ObjectIdentifier.builder().key(v.key()).versionId(v.versionId()).build()).toList();
+      DeleteObjectsResponse r = call("delete versions", () -> s3.deleteObjects(b -> b.bucket(bucket)
+          .delete(Delete.builder().objects(ids).quiet(true).build())));
+      Map<String, VersionRef> byId = new HashMap<>();
+      batch.forEach(v -> byId.put(v.key() + "\u0000" + v.versionId(), v));
+      for (S3Error e : r.errors()) {
+        if ("NoSuchVersion".equals(e.code()) || "NoSuchKey".equals(e.code())) {
+          continue; // already gone
+        }
+        VersionRef ref = byId.getOrDefault(e.key() + "\u0000" + e.versionId(), new VersionRef(e.key(), e.versionId()));
+        problems.add(new VersionProblem(ref, e.code() + ": " + e.message()));
+      }
+    }
+    return problems;
   }
 
   @Override
   public void close() {
-    rest.close();
+    s3.close();
+  }
+
+  /**
+   * A body that ends in an IOException, not quietly, when the connection closes before the
+   * length the answer gave: the engine then repeats the transfer.
+   */
+  static final class Counted extends FilterInputStream {
+    private final long expected;
+    private long seen;
+
+    Counted(InputStream in, long expected) {
+      super(in);
+      this.expected = expected;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b < 0) {
+        checkEnd();
+      } else {
+        seen++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buf, int off, int len) throws IOException {
+      int n = super.read(buf, off, len);
+      if (n < 0) {
+        checkEnd();
+      } else {
+        seen += n;
+      }
+      return n;
+    }
+
+    private void checkEnd() throws IOException {
+      if (expected >= 0 && seen < expected) {
+        throw new IOException("the connection closed after " + seen + " of " + expected + " bytes");
+      }
+    }
   }
 }
