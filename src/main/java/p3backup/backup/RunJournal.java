@@ -65,7 +65,7 @@ final class RunJournal implements AutoCloseable {
     for (RunRef forget : listing.forgets()) {
       if (guard.alive(forget)) {
         if (!options.dryRun()) {
-          throw guard.busy(forget, "forgetting snapshots");
+          throw guard.busy(forget, "forgetting snapshots of");
         }
         problems.warn("a p3backup forget (" + forget.id() + ") is running on this target");
       }
@@ -77,16 +77,14 @@ final class RunJournal implements AutoCloseable {
           problems.warn("another p3backup run (" + run.id() + ") is backing up to this target");
           continue;
         }
-        throw guard.busy(run, "backing up");
+        throw guard.busy(run, "backing up to");
       }
       dead.add(run);
       if (previous != null && run.id().compareTo(previous.id()) <= 0) {
         continue; // its files went into a later snapshot, or were superseded by one
       }
       try {
-        for (ManifestEntry e : snapshots.loadRun(run).entries()) {
-          entries.put(e.path(), e);
-        }
+        snapshots.loadRun(run).ifPresent(m -> m.entries().forEach(e -> entries.put(e.path(), e)));
       } catch (ManifestException | java.io.UncheckedIOException e) {
         problems.warn(e.getMessage() + "; its files will be uploaded again");
       }
@@ -131,13 +129,13 @@ final class RunJournal implements AutoCloseable {
       if (!other.id().equals(id) && other.id().compareTo(id) < 0 && !dead.contains(other)
           && guard.alive(other)) {
         store.delete(options.bucket(), List.of(snapshots.runKey(id)));
-        throw guard.busy(other, "backing up");
+        throw guard.busy(other, "backing up to");
       }
     }
     for (RunRef forget : now.forgets()) {
       if (forget.id().compareTo(id) <= 0 && guard.alive(forget)) {
         store.delete(options.bucket(), List.of(snapshots.runKey(id)));
-        throw guard.busy(forget, "forgetting snapshots");
+        throw guard.busy(forget, "forgetting snapshots of");
       }
     }
     heartbeat = Heartbeat.every(EVERY, this::beat);

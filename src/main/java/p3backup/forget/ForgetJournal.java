@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import p3backup.paths.EntryType;
 import p3backup.problems.Problems;
@@ -79,15 +80,20 @@ final class ForgetJournal implements AutoCloseable {
     for (RunRef other : others) {
       if (guard.alive(other)) {
         deleteJournals(List.of(id));
-        throw guard.busy(other, now.runs().contains(other) ? "backing up" : "forgetting snapshots");
+        throw guard.busy(other, now.runs().contains(other) ? "backing up to" : "forgetting snapshots of");
       }
     }
     heartbeat = Heartbeat.every(RunGuard.HEARTBEAT, this::beat);
   }
 
-  /** Reads what an interrupted forget was deleting into {@code freeable}, as forgotten names. */
-  static void takeOver(SnapshotStore snapshots, RunRef interrupted, Freeable freeable) {
-    freeable.forgotten(snapshots.loadForget(interrupted));
+  /**
+   * Reads what an interrupted forget was deleting into {@code freeable}, as forgotten names;
+   * false when its journal is gone since the listing (that forget finished after all).
+   */
+  static boolean takeOver(SnapshotStore snapshots, RunRef interrupted, Freeable freeable) {
+    Optional<Manifest> journal = snapshots.loadForget(interrupted);
+    journal.ifPresent(freeable::forgotten);
+    return journal.isPresent();
   }
 
   private void beat() {

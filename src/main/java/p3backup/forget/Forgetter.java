@@ -76,12 +76,12 @@ public final class Forgetter {
     List<RunRef> interrupted = new ArrayList<>();
     List<RunRef> deadBackups = new ArrayList<>();
     for (RunRef run : listing.runs()) {
-      if (!refuseIfAlive(run, "backing up")) {
+      if (!refuseIfAlive(run, "backing up to")) {
         deadBackups.add(run);
       }
     }
     for (RunRef f : listing.forgets()) {
-      if (!refuseIfAlive(f, "forgetting snapshots")) {
+      if (!refuseIfAlive(f, "forgetting snapshots of")) {
         interrupted.add(f);
       }
     }
@@ -105,7 +105,7 @@ public final class Forgetter {
     // What a backup that died uploaded, the next backup takes over as present: it is kept.
     for (RunRef run : deadBackups) {
       try {
-        freeable.kept(snapshots.loadRun(run));
+        snapshots.loadRun(run).ifPresent(freeable::kept);
       } catch (ManifestException | java.io.UncheckedIOException e) {
         problems.warn(e.getMessage() + "; the next backup uploads its files again");
       }
@@ -113,8 +113,9 @@ public final class Forgetter {
     List<RunRef> readable = new ArrayList<>();
     for (RunRef f : interrupted) {
       try {
-        ForgetJournal.takeOver(snapshots, f, freeable);
-        readable.add(f);
+        if (ForgetJournal.takeOver(snapshots, f, freeable)) {
+          readable.add(f);
+        }
       } catch (ManifestException | java.io.UncheckedIOException e) {
         problems.warn(e.getMessage() + "; what that forget was deleting stays in the bucket");
       }

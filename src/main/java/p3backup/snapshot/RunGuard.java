@@ -66,7 +66,7 @@ public final class RunGuard {
   /** The refusal to start while {@code run} (a backup or a forget, as {@code what} says) runs. */
   public StorageException busy(RunRef run, String what) {
     return new StorageException(StorageException.Kind.CLIENT, "another p3backup run is " + what
-        + " on this target (its journal " + run.key() + " was written at " + run.lastWritten()
+        + " this target (its journal " + run.key() + " was written at " + run.lastWritten()
         + "): wait for it to finish; if it is not running, run again after "
         + STALE.toMinutes() + " minutes or delete that object", null);
   }

@@ -103,8 +103,9 @@ public final class SnapshotStore {
   }
 
   /** Reads a forget's journal. */
-  public Manifest loadForget(RunRef ref) {
-    return read(ref.key(), "journal of forget " + ref.id());
+  /** Reads a forget's journal; empty when it is gone since the listing (that forget finished). */
+  public Optional<Manifest> loadForget(RunRef ref) {
+    return readJournal(ref.key(), "journal of forget " + ref.id());
   }
 
   public String forgetKey(String id) {
@@ -127,8 +128,23 @@ public final class SnapshotStore {
   }
 
   /** Reads a run's journal. */
-  public Manifest loadRun(RunRef ref) {
-    return read(ref.key(), "journal of run " + ref.id());
+  /**
+   * Reads a run's journal; empty when it is gone since the listing: the run finished and deleted
+   * it (some servers, S3Mock among them, also list a key whose latest version is a delete marker).
+   */
+  public Optional<Manifest> loadRun(RunRef ref) {
+    return readJournal(ref.key(), "journal of run " + ref.id());
+  }
+
+  private Optional<Manifest> readJournal(String key, String name) {
+    try {
+      return Optional.of(read(key, name));
+    } catch (p3backup.storage.StorageException e) {
+      if (e.kind() == p3backup.storage.StorageException.Kind.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   /** Who wrote a run's journal (host, pid), from its metadata. */

@@ -16,15 +16,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import p3backup.json.Json;
 import p3backup.testing.CliRunner;
 import p3backup.testing.CliRunner.Result;
+import p3backup.testing.S3MockServer;
 import p3backup.testing.S3ProxyServer;
+
 import p3backup.testing.S3ProxyServer.Provider;
+import p3backup.testing.S3Server;
 import p3backup.testing.TestS3;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -44,34 +52,52 @@ class ForgetIT {
     server = S3ProxyServer.shared(Provider.TRANSIENT);
   }
 
+  /** Buckets that keep versions (S3Proxy in memory, S3Mock) and one that keeps none. */
+  static Stream<Arguments> servers() {
+    return Stream.of(
+        Arguments.of("s3proxy-transient", S3ProxyServer.shared(Provider.TRANSIENT)),
+        Arguments.of("s3proxy-filesystem", S3ProxyServer.shared(Provider.FILESYSTEM)),
+        Arguments.of("s3mock", S3MockServer.shared()));
+  }
+
   static String newBucket() {
     return "forget-it-" + ProcessHandle.current().pid() + "-" + BUCKETS.incrementAndGet();
   }
 
   CliRunner cli() throws IOException {
-    return CliRunner.forServer(server, Files.createDirectories(tmp.resolve("home")));
+    return cli(server);
   }
 
-  static long dataBytes(TestS3 s3, String bucket) {
+  CliRunner cli(S3Server on) throws IOException {
+    return CliRunner.forServer(on, Files.createDirectories(tmp.resolve("home")));
+  }
+
+  /** The bytes the bucket holds outside p3backup's own folder: every version, where it keeps them. */
+  static long dataBytes(S3Server on, TestS3 s3, String bucket) {
     long n = 0;
-    for (S3Object o : s3.client().listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
-      if (!o.key().startsWith(".p3backup/")) {
-        n += o.size();
+    if (on.keepsVersions()) {
+      for (ObjectVersion v : s3.client().listObjectVersionsPaginator(b -> b.bucket(bucket)).versions()) {
+        n += v.key().startsWith(".p3backup/") ? 0 : v.size();
+      }
+    } else {
+      for (S3Object o : s3.client().listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
+        n += o.key().startsWith(".p3backup/") ? 0 : o.size();
       }
     }
     return n;
   }
 
-  @Test
-  void aDozenDailySnapshotsKeepDailyAndWeekly() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  void aDozenDailySnapshotsKeepDailyAndWeekly(String name, S3Server on) throws Exception {
     assumeTrue(CliRunner.inProcess(), "the snapshots' days need the in-process CLI's clock");
     String bucket = newBucket();
     Path tree = Files.createDirectories(tmp.resolve("tree"));
     Files.writeString(tree.resolve("same.txt"), "the same every day");
     Files.writeString(tree.resolve("early.txt"), "deleted locally on day 3");
-    CliRunner cli = cli();
+    CliRunner cli = cli(on);
     Instant first = Instant.parse("2026-11-01T09:00:00Z");
-    try (TestS3 s3 = new TestS3(server)) {
+    try (TestS3 s3 = new TestS3(on)) {
       for (int d = 0; d < 12; d++) {
         cli.clock(Clock.fixed(first.plusSeconds(86_400L * d), BERLIN));
         Files.writeString(tree.resolve("daily.txt"), "day " + d + " ".repeat(d));
@@ -85,13 +111,13 @@ class ForgetIT {
         }
       }
       cli.clock(Clock.fixed(first.plusSeconds(86_400L * 12), BERLIN));
-      long before = dataBytes(s3, bucket);
+      long before = dataBytes(on, s3, bucket);
 
       Result dry = cli.run("forget", bucket, "--keep-daily", "3", "--keep-weekly", "2", "--dry-run", "--json");
       assertEquals(0, dry.exitCode(), dry.toString());
       Map<String, Object> plan = Json.parseObject(dry.out().trim());
       assertEquals(true, plan.get("dryRun"));
-      assertEquals(before, dataBytes(s3, bucket), "--dry-run changes nothing");
+      assertEquals(before, dataBytes(on, s3, bucket), "--dry-run changes nothing");
       List<?> kept = (List<?>) plan.get("kept");
       List<?> removed = (List<?>) plan.get("removed");
       assertEquals(12, kept.size() + removed.size());
@@ -113,7 +139,7 @@ class ForgetIT {
       assertFalse(s3.dataKeys(bucket).contains("early.txt"), "only forgotten snapshots listed it");
       assertTrue(s3.dataKeys(bucket).contains("another-tool.txt"));
       long freed = Json.number(plan, "bytesFreed");
-      assertEquals(before - dataBytes(s3, bucket), freed);
+      assertEquals(before - dataBytes(on, s3, bucket), freed);
 
       Path restored = tmp.resolve("restored");
       Result restore = cli.run("restore", bucket, restored.toString());
