@@ -164,4 +164,48 @@ class ForgetIT {
       assertEquals(keys, s3.keys(bucket));
     }
   }
+
+  /** Runs as the native executable too: --keep-last needs no clock of the test's. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  void keepLastTwoForgetsTheOlderSnapshotsAndTheKeptOnesRestoreExactly(String name, S3Server on) throws Exception {
+    String bucket = newBucket();
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    CliRunner cli = cli(on);
+    List<String> ids = new ArrayList<>();
+    for (int run = 1; run <= 4; run++) {
+      Files.writeString(tree.resolve("changes.txt"), "run " + run + "\n".repeat(run));
+      Files.writeString(tree.resolve("only-in-run-" + run + ".txt"), "only " + run);
+      if (run > 1) {
+        Files.delete(tree.resolve("only-in-run-" + (run - 1) + ".txt"));
+      }
+      Result b = cli.run("backup", bucket, tree.toString(), "--json");
+      assertEquals(0, b.exitCode(), b.toString());
+      ids.add((String) Json.parseObject(b.out().trim()).get("snapshot"));
+      Thread.sleep(5); // ids are milliseconds
+    }
+    Result f = cli.run("forget", bucket, "--keep-last", "2", "--json");
+    assertEquals(0, f.exitCode(), f.toString());
+    Map<String, Object> m = Json.parseObject(f.out().trim());
+    assertEquals(java.util.Set.of(ids.get(0), ids.get(1)), java.util.Set.copyOf((List<?>) m.get("removed")));
+    try (TestS3 s3 = new TestS3(on)) {
+      List<String> keys = s3.dataKeys(bucket);
+      assertFalse(keys.contains("only-in-run-1.txt") || keys.contains("only-in-run-2.txt"), keys.toString());
+      assertTrue(keys.contains("only-in-run-4.txt"), keys.toString());
+      assertTrue(!on.keepsVersions() || keys.contains("only-in-run-3.txt"), "the kept third snapshot needs it");
+    }
+    Result list = cli.run("snapshots", bucket, "--json");
+    assertEquals(2, ((List<?>) Json.parseObject(list.out().trim()).get("snapshots")).size(), list.out());
+    Path latest = tmp.resolve("latest");
+    assertEquals(0, cli.run("restore", bucket, latest.toString()).exitCode());
+    assertEquals("run 4" + "\n".repeat(4), Files.readString(latest.resolve("changes.txt")));
+    assertEquals(0, cli.run("verify", bucket, "--read-data").exitCode());
+    if (on.keepsVersions()) {
+      Path third = tmp.resolve("third");
+      Result r = cli.run("restore", bucket, third.toString(), "--snapshot", ids.get(2));
+      assertEquals(0, r.exitCode(), r.toString());
+      assertEquals("run 3" + "\n".repeat(3), Files.readString(third.resolve("changes.txt")));
+      assertEquals("only 3", Files.readString(third.resolve("only-in-run-3.txt")));
+    }
+  }
 }

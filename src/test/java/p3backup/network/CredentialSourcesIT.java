@@ -103,19 +103,20 @@ class CredentialSourcesIT {
     return "http://127.0.0.1:" + aws.getAddress().getPort();
   }
 
-  /** Runs the built jar with exactly these variables (and the JVM's own PATH). */
+  /**
+   * Runs p3backup as a process of its own (the built jar, or the command under test) with
+   * exactly these variables: the SDK's STS and SSO clients read the process's environment.
+   */
   private Result runJar(Map<String, String> env, String... args) throws IOException, InterruptedException {
-    List<String> command = new java.util.ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", System.getProperty("p3backup.jar")));
+    List<String> command = CliRunner.processCommand();
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile());
-    pb.environment().clear();
-    pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    pb.environment().put("HOME", home.toString());
-    pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
-    pb.environment().put("AWS_CONFIG_FILE", home.resolve(".aws/config").toString());
-    pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", home.resolve(".aws/credentials").toString());
-    pb.environment().putAll(env);
+    Map<String, String> vars = new java.util.HashMap<>(Map.of(
+        "AWS_EC2_METADATA_DISABLED", "true",
+        "AWS_CONFIG_FILE", home.resolve(".aws/config").toString(),
+        "AWS_SHARED_CREDENTIALS_FILE", home.resolve(".aws/credentials").toString()));
+    vars.putAll(env);
+    CliRunner.processEnvironment(pb.environment(), home, vars);
     Path out = tmp.resolve("out.txt");
     Path err = tmp.resolve("err.txt");
     Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();

@@ -36,6 +36,8 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
+import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
 
 /**
  * Builds the one {@link S3Client} of a run from the AWS CLI's configuration ({@link
@@ -107,6 +109,10 @@ final class S3Clients {
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
         // DeleteObjects requires a checksum; servers such as S3Proxy accept only Content-MD5.
         .addPlugin(LegacyMd5Plugin.create())
+        // The rules' answers remembered per bucket and operation, not worked out per object.
+        .endpointProvider(Resolutions.endpoints(S3EndpointProvider.defaultProvider()))
+        .authSchemeProvider(Resolutions.authSchemes(S3AuthSchemeProvider.defaultProvider()))
+        .putAuthScheme(new UnsignedPayloadOverHttp())
         .serviceConfiguration(s -> s.chunkedEncodingEnabled(false)
             .expectContinueEnabled(true).expectContinueThresholdInBytes(EXPECT_CONTINUE_FROM))
         .overrideConfiguration(o -> o

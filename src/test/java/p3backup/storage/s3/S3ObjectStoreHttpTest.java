@@ -119,7 +119,7 @@ class S3ObjectStoreHttpTest {
   }
 
   @Test
-  void anUploadCarriesTheGivenChecksumAndNoOtherAndNoExpectForASmallBody() {
+  void anUploadCarriesTheGivenChecksumAndNoOtherAndNoExpectForASmallBodyAndIsNotHashedAgain() {
     handler = (x, n) -> {
       x.getResponseHeaders().add("x-amz-version-id", "v1");
       answer(x, 200, "");
@@ -133,6 +133,8 @@ class S3ObjectStoreHttpTest {
     assertNull(s.header("Expect"));
     assertNull(s.header("Content-Encoding"));
     assertEquals("1.5", s.header("x-amz-meta-mtime"));
+    assertEquals("UNSIGNED-PAYLOAD", s.header("x-amz-content-sha256"), "the body is not hashed a second time");
+    assertTrue(s.header("Authorization").contains("x-amz-content-sha256"), s.header("Authorization"));
     assertEquals("bytes", new String(s.body(), StandardCharsets.UTF_8));
   }
 
