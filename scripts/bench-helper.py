@@ -5,6 +5,7 @@
   bench-helper.py pick DIR COUNT OFFSET           COUNT relative paths spread over DIR
   bench-helper.py rewrite DIR LIST SEED           new content, same size, for each listed file
   bench-helper.py scrape URL OUT                  S3Proxy /metrics -> "operation<TAB>count"
+  bench-helper.py tls-probe URL CAFILE            one verified TLS handshake -> "TLSv1.3, CIPHER"
   bench-helper.py delta BEFORE AFTER              "total<TAB>Op=n Op:404=n ..."
   bench-helper.py json-field FILE FIELD           a field of p3backup's --json summary
   bench-helper.py restic-changed FILE             "N" from restic's "Files: x new, N changed"
@@ -17,8 +18,11 @@ import json
 import os
 import random
 import re
+import socket
+import ssl
 import statistics
 import sys
+import urllib.parse
 import urllib.request
 
 CHUNK = 8 << 20
@@ -98,6 +102,20 @@ def cmd_scrape(url, out):
     with open(out, "w", encoding="utf-8") as f:
         for k in sorted(counts):
             f.write(f"{k}\t{counts[k]}\n")
+
+
+def cmd_tls_probe(url, cafile):
+    """One handshake as a client that trusts CAFILE alone, hostname checked; what it negotiated."""
+    u = urllib.parse.urlsplit(url)
+    ctx = ssl.create_default_context(cafile=cafile)
+    try:
+        with socket.create_connection((u.hostname, u.port or 443), timeout=30) as raw:
+            with ctx.wrap_socket(raw, server_hostname=u.hostname) as tls:
+                name, _, bits = tls.cipher()
+                print(f"{tls.version()}, {name}")
+    except (OSError, ssl.SSLError) as e:
+        print(f"bench-helper: TLS to {url} with {cafile}: {e}", file=sys.stderr)
+        sys.exit(1)
 
 
 def read_counts(path):
@@ -207,7 +225,8 @@ def cmd_report(results, metapath):
                 cells[(s, t)] = Cell(runs)
     out = []
     w = out.append
-    w(f"# p3backup benchmark — {meta.get('date', '')}")
+    tls = meta.get("tls") == "1"
+    w(f"# p3backup benchmark — {meta.get('date', '')}" + (" — over TLS" if tls else ""))
     w("")
     w(f"- Machine: {meta.get('machine', '')}")
     w(f"- Repetitions: {meta.get('reps')} per tool and scenario, tools alternating within each "
@@ -215,6 +234,8 @@ def cmd_report(results, metapath):
       + (" **--small: every data set scaled down 10×.**" if meta.get("small") == "1" else ""))
     w(f"- Load average: {meta.get('load', '')}; whole run {meta.get('elapsed', '')}")
     w(f"- Server: {meta.get('server', '')}")
+    if meta.get("transport"):
+        w(f"- Transport: {'**' + meta['transport'] + '**' if tls else meta['transport']}")
     w(f"- Tools: {meta.get('versions', '')}")
     if meta.get("p3backup"):
         w(f"- p3backup: {meta.get('p3backup')}")
@@ -431,6 +452,7 @@ def main(argv):
     cmd, args = argv[1], argv[2:]
     table = {
         "gen": cmd_gen, "pick": cmd_pick, "rewrite": cmd_rewrite, "scrape": cmd_scrape,
+        "tls-probe": cmd_tls_probe,
         "delta": cmd_delta, "json-field": cmd_json_field, "restic-changed": cmd_restic_changed,
         "report": cmd_report,
     }
