@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +19,7 @@ import p3backup.json.Json;
 import p3backup.testing.CliRunner;
 import p3backup.testing.CliRunner.Result;
 import p3backup.testing.CountingProxy;
+import p3backup.testing.KillableRun;
 import p3backup.testing.S3ProxyServer;
 import p3backup.testing.S3ProxyServer.Provider;
 import p3backup.testing.TestS3;
@@ -53,30 +53,10 @@ class KilledRunIT {
 
   /** Starts p3backup as a process of its own (the command under test), backing up through the relay. */
   Process startBackup(CountingProxy proxy, String bucket, Path tree, String... more) throws IOException {
-    List<String> cmd = CliRunner.processCommand("-Dp3backup.journal.millis=200");
-    cmd.addAll(List.of("backup", "--endpoint-url", proxy.endpoint().toString(),
+    List<String> args = new java.util.ArrayList<>(List.of("backup", "--endpoint-url", proxy.endpoint().toString(),
         "--no-progress", bucket, tree.toString()));
-    cmd.addAll(List.of(more));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(tmp.resolve("killed-run.log").toFile());
-    CliRunner.processEnvironment(pb.environment(), Files.createDirectories(tmp.resolve("killed-home")), Map.of(
-        "AWS_ACCESS_KEY_ID", server.accessKey(),
-        "AWS_SECRET_ACCESS_KEY", server.secretKey(),
-        "AWS_REGION", "us-east-1",
-        "AWS_EC2_METADATA_DISABLED", "true",
-        "AWS_CONFIG_FILE", tmp.resolve("no-config").toString(),
-        "AWS_SHARED_CREDENTIALS_FILE", tmp.resolve("no-credentials").toString()));
-    return pb.start();
-  }
-
-  static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
+    args.addAll(List.of(more));
+    return KillableRun.start(server, tmp, tmp.resolve("killed-run.log"), List.of("-Dp3backup.journal.millis=200"), args);
   }
 
   /** Runs a backup and kills it (SIGKILL) once a request matching {@code at} is held. */
@@ -85,7 +65,7 @@ class KilledRunIT {
       proxy.holdWhen(at);
       Process p = startBackup(proxy, bucket, tree, more);
       try {
-        await(() -> proxy.held() > 0 || !p.isAlive(), "the run to reach the point of the kill");
+        KillableRun.await(() -> proxy.held() > 0 || !p.isAlive(), "the run to reach the point of the kill");
         assertTrue(p.isAlive(), "the run ended before the kill: " + Files.readString(tmp.resolve("killed-run.log")));
         Thread.sleep(700); // let the journal's heartbeat record what landed
       } finally {
@@ -152,7 +132,7 @@ class KilledRunIT {
       String before = latestSnapshot(s3, bucket);
       Process p = startBackup(proxy, bucket, tree);
       // Once the snapshots are listed the run scans the tree; kill it then.
-      await(() -> proxy.requests().stream().anyMatch(q -> q.contains("list-type=2")) || !p.isAlive(),
+      KillableRun.await(() -> proxy.requests().stream().anyMatch(q -> q.contains("list-type=2")) || !p.isAlive(),
           "the run to start scanning");
       p.destroyForcibly();
       p.waitFor();
@@ -211,7 +191,7 @@ class KilledRunIT {
       proxy.holdWhen(line -> line.startsWith("PUT /" + bucket + "/d") && ++puts[0] > 5);
       Process first = startBackup(proxy, bucket, tree);
       try {
-        await(() -> proxy.held() > 0 || !first.isAlive(), "the first run to be under way");
+        KillableRun.await(() -> proxy.held() > 0 || !first.isAlive(), "the first run to be under way");
         Thread.sleep(500);
         Result second = cli().run(bucket, tree.toString(), "--json");
         assertEquals(1, second.exitCode(), second.toString());
