@@ -22,6 +22,7 @@ import p3backup.scan.LocalEntry;
 import p3backup.scan.Scanner;
 import p3backup.snapshot.Manifest;
 import p3backup.snapshot.ManifestEntry;
+import p3backup.snapshot.SnapshotRef;
 import p3backup.snapshot.SnapshotStore;
 import p3backup.storage.Download;
 import p3backup.storage.ObjectStore;
@@ -30,8 +31,8 @@ import p3backup.storage.StorageException;
 import p3backup.work.Workers;
 
 /**
- * Checks a snapshot against the bucket: every object it names is there with its recorded size
- * (one listing, no request per object), and with --read-data that its bytes hash to the recorded
+ * Checks a snapshot against the bucket: every object (or object version) it names is there with
+ * its recorded size (one listing, no request per object), and with --read-data that its bytes hash to the recorded
  * SHA-256. With a directory, also lists what differs between it and the snapshot, using the same
  * change detection as backup.
  */
@@ -51,11 +52,33 @@ public final class Verifier {
   public VerifyResult run() throws IOException, InterruptedException {
     SnapshotStore snapshots = new SnapshotStore(store, options.bucket(), options.keyPrefix());
     snapshots.requireBucket();
-    Manifest manifest = snapshots.load(snapshots.require(snapshots.list(), options.snapshot()));
+    List<SnapshotRef> all = snapshots.list();
+    SnapshotRef ref = snapshots.require(all, options.snapshot());
+    Manifest manifest = snapshots.load(ref);
+    boolean latest = ref.equals(all.get(all.size() - 1));
 
     listener.phase("verify");
+    // One listing. The latest snapshot is checked against the current objects: the bucket's
+    // plain view must mirror it. An older one that names object versions (a bucket that keeps
+    // them) is checked against every version, so against the versions it names rather than
+    // against what has replaced them since.
     Map<String, Long> listed = new HashMap<>();
-    store.list(options.bucket(), options.keyPrefix(), o -> listed.put(o.key(), o.size()));
+    Map<String, Long> versions = new HashMap<>();
+    if (!latest && manifest.entries().stream().anyMatch(e -> e.versionId() != null)) {
+      store.listVersions(options.bucket(), options.keyPrefix(), v -> {
+        if (v.deleteMarker()) {
+          return;
+        }
+        if (v.versionId() != null) {
+          versions.put(v.key() + '\u0000' + v.versionId(), v.size());
+        }
+        if (v.latest()) {
+          listed.put(v.key(), v.size());
+        }
+      });
+    } else {
+      store.list(options.bucket(), options.keyPrefix(), o -> listed.put(o.key(), o.size()));
+    }
     List<ManifestEntry> present = new ArrayList<>();
     long checked = 0;
     for (ManifestEntry e : manifest.entries()) {
@@ -64,9 +87,12 @@ public final class Verifier {
       }
       checked += e.type() == EntryType.FILE ? 1 : 0;
       String key = KeyMapper.objectKey(options.keyPrefix(), e.path(), e.type() == EntryType.DIR);
-      Long size = listed.get(key);
+      // A server that lists no versions gives none: the current object stands in for it.
+      Long size = e.versionId() != null && !versions.isEmpty()
+          ? versions.get(key + '\u0000' + e.versionId()) : listed.get(key);
       if (size == null) {
-        problems.add(e.path(), "missing from the bucket");
+        problems.add(e.path(), "missing from the bucket"
+            + (e.versionId() != null && !versions.isEmpty() ? " (version " + e.versionId() + ")" : ""));
       } else if (e.type() == EntryType.FILE && size != e.size()) {
         problems.add(e.path(), "is " + size + " bytes in the bucket, " + e.size() + " recorded");
       } else if (e.type() == EntryType.FILE) {

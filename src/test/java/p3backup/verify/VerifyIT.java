@@ -12,13 +12,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import p3backup.json.Json;
 import p3backup.testing.CliRunner;
 import p3backup.testing.CliRunner.Result;
+import p3backup.testing.S3MockServer;
 import p3backup.testing.S3ProxyServer;
 import p3backup.testing.S3ProxyServer.Provider;
+import p3backup.testing.S3Server;
 import p3backup.testing.TestS3;
 
 /** verify, snapshots and buckets against a real S3 server. */
@@ -169,5 +175,30 @@ class VerifyIT {
     Result r = cli(server).run("verify", bucket);
     assertEquals(1, r.exitCode(), r.toString());
     assertTrue(r.err().contains("no p3backup snapshot"), r.err());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("versionedServers")
+  void anOlderSnapshotIsCheckedAgainstTheVersionsItNames(String name, S3Server server) throws IOException {
+    String bucket = newBucket();
+    CliRunner cli = CliRunner.forServer(server, Files.createDirectories(tmp.resolve("home")));
+    Path tree = tree();
+    Result first = cli.run(bucket, tree.toString(), "--json");
+    assertEquals(0, first.exitCode(), first.toString());
+    String older = (String) json(first).get("snapshot");
+    Files.writeString(tree.resolve("docs/a.txt"), "alpha, now longer than it was");
+    Files.delete(tree.resolve("c.txt"));
+    assertEquals(0, cli.run(bucket, tree.toString(), "--delete").exitCode());
+
+    Result r = cli.run("verify", bucket, "--snapshot", older, "--read-data", "--json");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals(older, json(r).get("snapshot"));
+    Result latest = cli.run("verify", bucket, "--read-data");
+    assertEquals(0, latest.exitCode(), latest.toString());
+  }
+
+  static Stream<Arguments> versionedServers() {
+    return Stream.of(Arguments.of("s3proxy-transient", S3ProxyServer.shared(Provider.TRANSIENT)),
+        Arguments.of("s3mock", S3MockServer.shared()));
   }
 }
