@@ -196,6 +196,10 @@ class KilledRunIT {
         Result second = cli().run(bucket, tree.toString(), "--json");
         assertEquals(1, second.exitCode(), second.toString());
         assertTrue(second.err().contains("another p3backup run is backing up to this target"), second.err());
+        // forget, likewise: it frees nothing while a backup may still be uploading.
+        Result forget = cli().run("forget", bucket, "--keep-last", "1", "--json");
+        assertEquals(1, forget.exitCode(), forget.toString());
+        assertTrue(forget.err().contains("another p3backup run is backing up to this target"), forget.err());
       } finally {
         first.destroyForcibly();
         first.waitFor();

@@ -191,9 +191,12 @@ final class S3Clients {
       int[] made = current.get();
       int attempt = made == null ? 1 : Math.max(1, made[0]);
       if (attempt < ATTEMPTS) {
-        retries.retrying(failure instanceof SdkServiceException se
-            ? (S3Errors.code(se) != null ? S3Errors.code(se) : "HTTP " + se.statusCode())
-            : RetryListener.cause(failure), attempt + 1, ATTEMPTS);
+        String cause = RetryListener.cause(failure);
+        if (failure instanceof SdkServiceException se) {
+          String code = S3Errors.code(se);
+          cause = code != null ? code : "HTTP " + se.statusCode();
+        }
+        retries.retrying(cause, attempt + 1, ATTEMPTS);
       }
     }
   }
