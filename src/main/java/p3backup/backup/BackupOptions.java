@@ -11,8 +11,10 @@ import p3backup.scan.ExcludeRules;
  * @param root the directory to back up
  * @param jobs parallel transfers
  * @param partSize multipart part size, and the size above which uploads are multipart
+ * @param cache where the latest manifest is kept between runs; null for none
  */
 public record BackupOptions(
     String bucket, String keyPrefix, Path root, ExcludeRules excludes, boolean followLinks,
     boolean checksum, boolean delete, boolean dryRun, int jobs, long partSize,
-    String storageClass, String sse, String sseKmsKeyId, boolean versioning) {}
+    String storageClass, String sse, String sseKmsKeyId, boolean versioning,
+    p3backup.snapshot.ManifestCache cache) {}

@@ -61,7 +61,7 @@ public final class BackupRun {
 
   public BackupResult run() throws IOException, InterruptedException {
     Problems problems = new Problems(listener);
-    SnapshotStore snapshots = new SnapshotStore(store, options.bucket(), options.keyPrefix());
+    SnapshotStore snapshots = new SnapshotStore(store, options.bucket(), options.keyPrefix(), options.cache());
 
     // The tree is scanned while the bucket is checked and the last snapshot fetched: the one
     // waits on the disk, the other on the network.
@@ -452,7 +452,7 @@ public final class BackupRun {
     BackupOptions o = options;
     return new BackupOptions(o.bucket(), o.keyPrefix(), o.root(), o.excludes(), o.followLinks(),
         o.checksum(), o.delete(), o.dryRun(), o.jobs(), partSize, o.storageClass(), o.sse(),
-        o.sseKmsKeyId(), o.versioning());
+        o.sseKmsKeyId(), o.versioning(), o.cache());
   }
 
   private static long ceilMiB(long n) {

@@ -173,7 +173,7 @@ public final class BackupCommand extends BaseCommand {
     }
     return new BackupOptions(target.bucket(), target.keyPrefix(), dir.toRealPath(), rules,
         followSymlinks, checksum, delete, dryRun, jobCount, part, klass, sseValue, sseKmsKeyId,
-        !noVersioning);
+        !noVersioning, env.manifestCache());
   }
 
   private static String json(BackupResult r, long ms, int code, boolean dryRun) {

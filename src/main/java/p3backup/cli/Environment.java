@@ -20,6 +20,37 @@ public record Environment(
   }
 
   /**
+   * Where p3backup keeps its cache (the latest manifest of each target): {@code
+   * $XDG_CACHE_HOME/p3backup}, else the OS's cache folder ({@code %LOCALAPPDATA%\\p3backup\\cache}
+   * on Windows, {@code ~/Library/Caches/p3backup} on macOS, {@code ~/.cache/p3backup}
+   * elsewhere); null when there is no home to put it in, or when {@code P3BACKUP_CACHE=off}.
+   */
+  public Path cacheDirectory() {
+    if ("off".equals(variables.get("P3BACKUP_CACHE"))) {
+      return null;
+    }
+    String xdg = variables.get("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()) {
+      return Path.of(xdg, "p3backup");
+    }
+    String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+    String local = variables.get("LOCALAPPDATA");
+    if (os.startsWith("windows") && local != null && !local.isEmpty()) {
+      return Path.of(local, "p3backup", "cache");
+    }
+    if (home == null) {
+      return null;
+    }
+    return os.startsWith("mac") ? home.resolve("Library/Caches/p3backup") : home.resolve(".cache/p3backup");
+  }
+
+  /** The manifest cache under {@link #cacheDirectory}, or null for none. */
+  public p3backup.snapshot.ManifestCache manifestCache() {
+    Path dir = cacheDirectory();
+    return dir == null ? null : new p3backup.snapshot.ManifestCache(dir);
+  }
+
+  /**
    * The home directory as the AWS CLI and SDK find it: HOME, then (on Windows) USERPROFILE, then
    * the account's home directory. A run with HOME set elsewhere reads that home's ~/.aws.
    */

@@ -73,7 +73,7 @@ public final class RestoreCommand extends BaseCommand {
       throw new UsageException(e.getMessage());
     }
     RestoreOptions options = new RestoreOptions(t.bucket(), t.keyPrefix(), destination, snapshot,
-        overwrite, rules, jobCount, PART);
+        overwrite, rules, jobCount, PART, env.manifestCache());
     try (ObjectStore store = Wiring.store(global, env, jobs.connections(), output)) {
       RestoreResult r;
       try {

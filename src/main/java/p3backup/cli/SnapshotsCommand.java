@@ -47,7 +47,7 @@ public final class SnapshotsCommand extends BaseCommand {
     Wiring.endpoint(global);
     Target t = Targets.parse(target);
     try (ObjectStore store = Wiring.store(global, env, 16, output)) {
-      SnapshotStore snapshots = new SnapshotStore(store, t.bucket(), t.keyPrefix());
+      SnapshotStore snapshots = new SnapshotStore(store, t.bucket(), t.keyPrefix(), env.manifestCache());
       snapshots.requireBucket();
       List<SnapshotRef> refs = snapshots.list();
       long[] files = new long[refs.size()];

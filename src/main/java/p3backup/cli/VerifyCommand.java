@@ -66,7 +66,7 @@ public final class VerifyCommand extends BaseCommand {
       VerifyResult r;
       try {
         r = new Verifier(store, new VerifyOptions(t.bucket(), t.keyPrefix(), snapshot, readData,
-            directory, jobCount), output).run();
+            directory, jobCount, env.manifestCache()), output).run();
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       }

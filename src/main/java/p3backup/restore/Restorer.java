@@ -87,7 +87,7 @@ public final class Restorer {
   }
 
   public RestoreResult run() throws IOException, InterruptedException {
-    SnapshotStore snapshots = new SnapshotStore(store, options.bucket(), options.keyPrefix());
+    SnapshotStore snapshots = new SnapshotStore(store, options.bucket(), options.keyPrefix(), options.cache());
     snapshots.requireBucket();
     List<SnapshotRef> all = snapshots.list();
     List<ManifestEntry> entries;

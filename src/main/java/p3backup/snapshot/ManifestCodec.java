@@ -37,53 +37,70 @@ public final class ManifestCodec {
 
   public static byte[] encode(Manifest m) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + m.entries().size() * 64);
-    try (Writer out = new BufferedWriter(new OutputStreamWriter(
-        new FastGzip(bytes), StandardCharsets.UTF_8), 1 << 16)) {
-      JsonWriter header = new JsonWriter(out);
-      header.beginObject()
-          .field("format", FORMAT).field("version", VERSION)
-          .field("snapshot", m.id()).field("time", m.time().toString())
-          .field("files", m.files()).field("bytes", m.bytes())
-          .field("entries", m.entries().size())
-          .endObject();
-      out.write('\n');
+    try (Writer out = gzipWriter(bytes)) {
+      writeHeader(out, m.id(), m.time(), m.files(), m.bytes(), m.entries().size());
       for (ManifestEntry e : m.entries()) {
-        JsonWriter w = new JsonWriter(out);
-        w.beginObject().field("path", e.path()).field("type", e.type().spelling());
-        if (e.type() == EntryType.FILE) {
-          w.field("size", e.size());
-        }
-        w.field("mtimeNs", e.mtimeNanos());
-        if (e.mode() >= 0) {
-          w.field("mode", octal(e.mode()));
-        }
-        if (e.sha256() != null) {
-          w.field("sha256", e.sha256());
-        }
-        if (e.versionId() != null) {
-          w.field("version", e.versionId());
-        }
-        if (e.linkTarget() != null) {
-          w.field("target", e.linkTarget());
-        }
-        if (e.marker()) {
-          w.field("marker", true);
-        }
-        if (e.ctimeNanos() != FileStat.NONE) {
-          w.field("ctimeNs", e.ctimeNanos());
-        }
-        if (e.inode() != null) {
-          w.field("inode", e.inode());
-        }
-        w.endObject();
-        out.write('\n');
+        writeEntry(out, e);
       }
-      new JsonWriter(out).beginObject().field("end", m.entries().size()).endObject();
-      out.write('\n');
+      writeTrailer(out, m.entries().size());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
+  }
+
+  /** A UTF-8 writer that gzips at the fastest level into {@code out}; closing it closes out. */
+  static Writer gzipWriter(OutputStream out) throws IOException {
+    return new BufferedWriter(new OutputStreamWriter(new FastGzip(out), StandardCharsets.UTF_8),
+        1 << 16);
+  }
+
+  static void writeHeader(Writer out, String id, Instant time, long files, long bytes,
+      long entries) throws IOException {
+    new JsonWriter(out).beginObject()
+        .field("format", FORMAT).field("version", VERSION)
+        .field("snapshot", id).field("time", time.toString())
+        .field("files", files).field("bytes", bytes)
+        .field("entries", entries)
+        .endObject();
+    out.write('\n');
+  }
+
+  static void writeEntry(Writer out, ManifestEntry e) throws IOException {
+    JsonWriter w = new JsonWriter(out);
+    w.beginObject().field("path", e.path()).field("type", e.type().spelling());
+    if (e.type() == EntryType.FILE) {
+      w.field("size", e.size());
+    }
+    w.field("mtimeNs", e.mtimeNanos());
+    if (e.mode() >= 0) {
+      w.field("mode", octal(e.mode()));
+    }
+    if (e.sha256() != null) {
+      w.field("sha256", e.sha256());
+    }
+    if (e.versionId() != null) {
+      w.field("version", e.versionId());
+    }
+    if (e.linkTarget() != null) {
+      w.field("target", e.linkTarget());
+    }
+    if (e.marker()) {
+      w.field("marker", true);
+    }
+    if (e.ctimeNanos() != FileStat.NONE) {
+      w.field("ctimeNs", e.ctimeNanos());
+    }
+    if (e.inode() != null) {
+      w.field("inode", e.inode());
+    }
+    w.endObject();
+    out.write('\n');
+  }
+
+  static void writeTrailer(Writer out, long entries) throws IOException {
+    new JsonWriter(out).beginObject().field("end", entries).endObject();
+    out.write('\n');
   }
 
   /** {@code String.format("%04o", mode)} without a Formatter per entry. */
@@ -103,47 +120,17 @@ public final class ManifestCodec {
     }
   }
 
-  /** Reads a manifest; {@link ManifestException} says what is wrong with a damaged one. */
+  /**
+   * Reads a whole manifest or journal, its entries in any order; {@link ManifestException} says
+   * what is wrong with a damaged one.
+   */
   public static Manifest decode(InputStream in, String name) throws IOException {
-    try (InputStream unzipped = new GZIPInputStream(in, 1 << 16)) {
-      ManifestLines lines = new ManifestLines(unzipped);
-      if (!lines.next()) {
-        throw new ManifestException(name + ": empty manifest");
-      }
-      Map<String, Object> header = object(lines.text(), name, 1);
-      if (!FORMAT.equals(header.get("format"))) {
-        throw new ManifestException(name + ": not a p3backup manifest");
-      }
-      long version = Json.number(header, "version");
-      if (version > VERSION) {
-        throw new ManifestException(name + ": manifest format " + version
-            + " is newer than this p3backup understands: upgrade p3backup");
-      }
-      String id = Json.string(header, "snapshot");
-      Instant time = Instant.parse(Json.string(header, "time"));
+    try (ManifestReader r = ManifestReader.open(in, name, false)) {
       List<ManifestEntry> entries = new ArrayList<>();
-      long lineNo = 1;
-      while (lines.next()) {
-        lineNo++;
-        ManifestEntry plain = lines.entry();
-        if (plain != null) {
-          entries.add(plain);
-          continue;
-        }
-        Map<String, Object> o = object(lines.text(), name, lineNo);
-        if (o.containsKey("end")) {
-          if (Json.number(o, "end") != entries.size()) {
-            throw new ManifestException(name + ": damaged manifest (entry count does not match)");
-          }
-          return new Manifest(id, time, entries);
-        }
-        entries.add(entry(o));
+      for (ManifestEntry e; (e = r.next()) != null; ) {
+        entries.add(e);
       }
-      throw new ManifestException(name + ": truncated manifest (no end line)");
-    } catch (ZipException | java.io.EOFException e) {
-      throw new ManifestException(name + ": damaged manifest (" + e.getMessage() + ")");
-    } catch (JsonException | IllegalArgumentException | DateTimeParseException e) {
-      throw new ManifestException(name + ": damaged manifest (" + e.getMessage() + ")");
+      return new Manifest(r.id(), r.time(), entries);
     }
   }
 
@@ -152,7 +139,7 @@ public final class ManifestCodec {
     return entry(object(line, "line", 0));
   }
 
-  private static Map<String, Object> object(String line, String name, long lineNo) {
+  static Map<String, Object> object(String line, String name, long lineNo) {
     Object o = Json.parse(line);
     if (o instanceof Map<?, ?> m) {
       @SuppressWarnings("unchecked")
@@ -162,7 +149,7 @@ public final class ManifestCodec {
     throw new ManifestException(name + ": damaged manifest (line " + lineNo + " is not an object)");
   }
 
-  private static ManifestEntry entry(Map<String, Object> o) {
+  static ManifestEntry entry(Map<String, Object> o) {
     EntryType type = EntryType.parse(Json.string(o, "type"));
     String mode = Json.optString(o, "mode").orElse(null);
     return new ManifestEntry(

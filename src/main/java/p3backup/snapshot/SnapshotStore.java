@@ -2,7 +2,10 @@ package p3backup.snapshot;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,14 +38,24 @@ public final class SnapshotStore {
   private static final String FORGETS = DIR + "forgets/";
   private static final String SUFFIX = ".jsonl.gz";
 
+  /** Manifests up to this size go up in one request; larger ones in parts of this size. */
+  static final int SINGLE_UPLOAD = 16 << 20;
+
   private final ObjectStore store;
   private final String bucket;
   private final String keyPrefix;
+  private final ManifestCache cache;
 
   public SnapshotStore(ObjectStore store, String bucket, String keyPrefix) {
+    this(store, bucket, keyPrefix, null);
+  }
+
+  /** A store that keeps the latest manifest in {@code cache} (none when null). */
+  public SnapshotStore(ObjectStore store, String bucket, String keyPrefix, ManifestCache cache) {
     this.store = store;
     this.bucket = bucket;
     this.keyPrefix = keyPrefix;
+    this.cache = cache;
   }
 
   /** The key prefix under which p3backup keeps its own objects for this target. */
@@ -86,7 +99,7 @@ public final class SnapshotStore {
           switch (in) {
             case "runs/" -> runs.add(new RunRef(id, o.key(), o.lastModified()));
             case "forgets/" -> forgets.add(new RunRef(id, o.key(), o.lastModified()));
-            default -> refs.add(new SnapshotRef(id, o.key(), t));
+            default -> refs.add(new SnapshotRef(id, o.key(), t, o.etag(), o.size()));
           }
         });
       }
@@ -207,23 +220,90 @@ public final class SnapshotStore {
             : "no snapshot \"" + id + "\" under this target: list them with p3backup snapshots", null));
   }
 
+  /** Reads a whole snapshot into memory; {@link #open} reads one entry at a time. */
   public Manifest load(SnapshotRef ref) {
-    return read(ref.key(), "snapshot " + ref.id());
+    try (ManifestReader r = open(ref)) {
+      List<ManifestEntry> entries = new ArrayList<>();
+      for (ManifestEntry e; (e = r.next()) != null; ) {
+        entries.add(e);
+      }
+      return new Manifest(r.id(), r.time(), entries);
+    } catch (IOException e) {
+      throw new UncheckedIOException("snapshot " + ref.id() + ": " + e.getMessage(), e);
+    }
   }
 
-  /** Downloads and decodes a manifest, again from the start when the connection breaks. */
-  private Manifest read(String key, String name) {
+  /**
+   * Opens a snapshot's manifest to be read entry by entry, from a local copy: the cached one when
+   * it matches the listing, otherwise downloaded first (again from the start when the connection
+   * breaks) to a local file that the cache keeps or the reader deletes when closed.
+   */
+  public ManifestReader open(SnapshotRef ref) {
+    String name = "snapshot " + ref.id();
+    Path cached = cache == null ? null : cache.find(bucket, keyPrefix, ref).orElse(null);
+    if (cached != null) {
+      try {
+        ManifestReader r = ManifestReader.open(Files.newInputStream(cached), name);
+        if (r.id().equals(ref.id())) {
+          return r;
+        }
+        r.close();
+      } catch (IOException | ManifestException e) {
+        // a copy that does not read is no copy: download the manifest
+      }
+      deleteQuietly(cached);
+    }
+    Path file = download(ref.key(), name);
     try {
-      return Retries.of(() -> {
-        byte[] bytes;
-        try (p3backup.storage.Download d = store.open(bucket, key, null)) {
-          bytes = d.stream().readAllBytes();
-          if (d.length() < 0 || bytes.length != d.length()) {
-            throw new IOException("download ended after " + bytes.length + " bytes"); // retried
+      Path kept = cache == null ? null
+          : cache.keep(bucket, keyPrefix, ref.id(), ref.etag(), null, file).orElse(null);
+      if (kept != null) {
+        file = null;
+        return ManifestReader.open(Files.newInputStream(kept), name);
+      }
+      Path temp = file;
+      return ManifestReader.open(new java.io.FilterInputStream(Files.newInputStream(temp)) {
+        @Override
+        public void close() throws IOException {
+          try {
+            super.close();
+          } finally {
+            Files.deleteIfExists(temp);
           }
         }
-        return ManifestCodec.decode(new java.io.ByteArrayInputStream(bytes), name);
-      });
+      }, name);
+    } catch (IOException | RuntimeException e) {
+      if (file != null) {
+        deleteQuietly(file);
+      }
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException(name + ": " + e.getMessage(), io);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  /** Downloads an object to a local temporary file, again from the start when it breaks. */
+  private Path download(String key, String name) {
+    try {
+      Path file = cache == null ? Files.createTempFile("p3backup-manifest", ".jsonl.gz")
+          : Files.createTempFile(cache.temporaryFolder(), "p3backup-manifest", ".jsonl.gz");
+      try {
+        Retries.of(() -> {
+          try (p3backup.storage.Download d = store.open(bucket, key, null);
+              java.io.OutputStream out = Files.newOutputStream(file)) {
+            long n = d.stream().transferTo(out);
+            if (d.length() < 0 || n != d.length()) {
+              throw new IOException("download ended after " + n + " bytes"); // retried
+            }
+          }
+          return null;
+        });
+        return file;
+      } catch (IOException | InterruptedException | RuntimeException e) {
+        deleteQuietly(file);
+        throw e;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(name + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -232,19 +312,101 @@ public final class SnapshotStore {
     }
   }
 
+  /** Downloads and decodes a small manifest (a journal) into memory. */
+  private Manifest read(String key, String name) {
+    Path file = download(key, name);
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      return ManifestCodec.decode(in, name);
+    } catch (IOException e) {
+      throw new UncheckedIOException(name + ": " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(file);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // a temporary file left behind
+    }
+  }
+
+  /** A writer for a new manifest, its temporary files beside the cache where there is one. */
+  public ManifestWriter newManifest() throws IOException {
+    return new ManifestWriter(cache == null ? null : cache.temporaryFolder());
+  }
+
   /** Uploads the manifest; call it last, once every object it lists has landed. */
   public PutResult save(Manifest manifest) {
-    return put(keyPrefix + SNAPSHOTS + manifest.id() + SUFFIX, manifest, Map.of());
+    try (ManifestWriter w = newManifest()) {
+      for (ManifestEntry e : manifest.entries()) {
+        w.add(e);
+      }
+      return save(w, manifest.id(), manifest.time());
+    } catch (IOException e) {
+      throw new UncheckedIOException("snapshot " + manifest.id() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Finishes a manifest written entry by entry and uploads it (in parts when large); call it
+   * last, once every object it lists has landed. The cache keeps the uploaded file.
+   */
+  public PutResult save(ManifestWriter writer, String id, Instant time) throws IOException {
+    Path file = writer.finish(id, time);
+    Map<String, String> metadata = new java.util.HashMap<>();
+    metadata.put("files", Long.toString(writer.files()));
+    metadata.put("bytes", Long.toString(writer.bytes()));
+    ObjectAttributes attributes = new ObjectAttributes("application/gzip", metadata, null, null, null);
+    String key = keyPrefix + SNAPSHOTS + id + SUFFIX;
+    PutResult result = uploadFile(key, file, attributes);
+    if (cache != null && cache.keep(bucket, keyPrefix, id, result.etag(), result.versionId(), file)
+        .isPresent()) {
+      writer.keep();
+    }
+    return result;
+  }
+
+  private PutResult uploadFile(String key, Path file, ObjectAttributes attributes) throws IOException {
+    long size = Files.size(file);
+    if (size <= SINGLE_UPLOAD) {
+      byte[] bytes = Files.readAllBytes(file);
+      return store.put(bucket, key, new Body(bytes, 0, bytes.length, sha256(bytes), null), attributes);
+    }
+    p3backup.storage.MultipartUpload upload = store.startMultipart(bucket, key, attributes);
+    boolean done = false;
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[SINGLE_UPLOAD];
+      int part = 0;
+      while (true) {
+        int n = in.readNBytes(buf, 0, buf.length);
+        if (n == 0) {
+          break;
+        }
+        upload.uploadPart(++part, Body.withCrc32c(buf, 0, n));
+      }
+      PutResult r = upload.complete(part);
+      done = true;
+      return r;
+    } finally {
+      if (!done) {
+        upload.abort();
+      }
+    }
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private PutResult put(String key, Manifest manifest, Map<String, String> extra) {
     byte[] bytes = ManifestCodec.encode(manifest);
-    byte[] sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    byte[] sha = sha256(bytes);
     Map<String, String> metadata = new java.util.HashMap<>(extra);
     metadata.put("files", Long.toString(manifest.files()));
     metadata.put("bytes", Long.toString(manifest.bytes()));

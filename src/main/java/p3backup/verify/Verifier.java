@@ -50,7 +50,7 @@ public final class Verifier {
   }
 
   public VerifyResult run() throws IOException, InterruptedException {
-    SnapshotStore snapshots = new SnapshotStore(store, options.bucket(), options.keyPrefix());
+    SnapshotStore snapshots = new SnapshotStore(store, options.bucket(), options.keyPrefix(), options.cache());
     snapshots.requireBucket();
     List<SnapshotRef> all = snapshots.list();
     SnapshotRef ref = snapshots.require(all, options.snapshot());

@@ -7,6 +7,7 @@ import java.nio.file.Path;
  *
  * @param snapshot the snapshot id (or a unique prefix), or null for the latest
  * @param directory a local tree to compare with the snapshot, or null
+ * @param cache where the latest manifest is kept between runs; null for none
  */
 public record VerifyOptions(String bucket, String keyPrefix, String snapshot, boolean readData,
-    Path directory, int jobs) {}
+    Path directory, int jobs, p3backup.snapshot.ManifestCache cache) {}

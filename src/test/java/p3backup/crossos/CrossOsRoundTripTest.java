@@ -45,13 +45,13 @@ class CrossOsRoundTripTest {
 
   static BackupResult backup(InMemoryObjectStore store, Path root) throws Exception {
     return new BackupRun(store, new BackupOptions("bucket", "", root, ExcludeRules.none(), false,
-        false, false, false, 4, 5L << 20, null, null, null, true), Clock.systemUTC(),
+        false, false, false, 4, 5L << 20, null, null, null, true, null), Clock.systemUTC(),
         RunListener.NONE).run();
   }
 
   static RestoreResult restore(InMemoryObjectStore store, Path dest) throws Exception {
     return new Restorer(store, new RestoreOptions("bucket", "", dest, null, false,
-        ExcludeRules.none(), 4, 5L << 20), RunListener.NONE).run();
+        ExcludeRules.none(), 4, 5L << 20, null), RunListener.NONE).run();
   }
 
   /** A store holding a backup of a tree on a Unix file system: relative path to content. */

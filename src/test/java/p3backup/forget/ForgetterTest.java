@@ -126,7 +126,7 @@ class ForgetterTest {
 
   void backup(InMemoryObjectStore store, Path tree, boolean delete) throws Exception {
     new BackupRun(store, new BackupOptions(BUCKET, "", tree, ExcludeRules.none(), false, false,
-        delete, false, 4, 5L << 20, null, null, null, true), clock, RunListener.NONE).run();
+        delete, false, 4, 5L << 20, null, null, null, true, null), clock, RunListener.NONE).run();
   }
 
   ForgetResult forget(InMemoryObjectStore store, Policy policy, List<String> ids, boolean dryRun)
@@ -161,7 +161,7 @@ class ForgetterTest {
     for (SnapshotRef ref : snapshots.list()) {
       Path dest = fs.getPath("/restored-" + ref.id());
       RestoreResult r = new Restorer(store, new RestoreOptions(BUCKET, "", dest, ref.id(), false,
-          ExcludeRules.none(), 4, 5L << 20), RunListener.NONE).run();
+          ExcludeRules.none(), 4, 5L << 20, null), RunListener.NONE).run();
       assertEquals(List.of(), r.problems(), ref.id());
       Manifest m = snapshots.load(ref);
       for (ManifestEntry e : m.entries()) {
@@ -225,7 +225,7 @@ class ForgetterTest {
     assertEquals("rewritten by another tool", new String(store.bytes(BUCKET, "old.txt"), StandardCharsets.UTF_8),
         "a size p3backup never wrote: another tool's object");
     new Restorer(store, new RestoreOptions(BUCKET, "", fs.getPath("/latest"), null, false,
-        ExcludeRules.none(), 4, 5L << 20), RunListener.NONE).run();
+        ExcludeRules.none(), 4, 5L << 20, null), RunListener.NONE).run();
     assertEquals("a".repeat(60), Files.readString(fs.getPath("/latest/a.txt")));
     assertEquals(4, r.bytesFreed());
     assertEquals(bytesBefore - dataBytes(store), r.bytesFreed());

@@ -35,13 +35,13 @@ class RangedRestoreTest {
 
   private static void backup(InMemoryObjectStore store, Path root) throws Exception {
     new BackupRun(store, new BackupOptions("bucket", "", root, ExcludeRules.none(), false, false,
-        false, false, 4, 5L << 20, null, null, null, false), Clock.systemUTC(), RunListener.NONE)
+        false, false, 4, 5L << 20, null, null, null, false, null), Clock.systemUTC(), RunListener.NONE)
         .run();
   }
 
   private static RestoreResult restore(InMemoryObjectStore store, Path dest) throws Exception {
     return new Restorer(store, new RestoreOptions("bucket", "", dest, null, false,
-        ExcludeRules.none(), 4, PART), RunListener.NONE).run();
+        ExcludeRules.none(), 4, PART, null), RunListener.NONE).run();
   }
 
   @Test

@@ -196,8 +196,10 @@ public final class S3ObjectStore implements ObjectStore {
         .serverSideEncryption(a.sse()).ssekmsKeyId(a.sseKmsKeyId())
         .contentLength((long) body.length())
         .checksumSHA256(body.sha256Base64()).checksumCRC32C(body.crc32cBase64());
-    return call("upload " + key, () -> new PutResult(version(s3.putObject(req.build(), requestBody(body, a))
-        .versionId())));
+    return call("upload " + key, () -> {
+      var r = s3.putObject(req.build(), requestBody(body, a));
+      return new PutResult(version(r.versionId()), r.eTag());
+    });
   }
 
   /** The body as it is in memory: streamed from the array, not copied. */
@@ -269,8 +271,11 @@ public final class S3ObjectStore implements ObjectStore {
       }
       // S3 may answer 200 and still fail; the SDK turns such an answer into an exception,
       // retried as any other.
-      return call("complete upload of " + key, () -> new PutResult(version(s3.completeMultipartUpload(b -> b
-          .bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(list))).versionId())));
+      return call("complete upload of " + key, () -> {
+        var r = s3.completeMultipartUpload(b -> b
+            .bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(list)));
+        return new PutResult(version(r.versionId()), r.eTag());
+      });
     }
 
     @Override
