@@ -3,8 +3,8 @@ package p3backup.backup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,19 +13,18 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.atomic.AtomicLong;
 import p3backup.backup.BackupResult.Planned;
 import p3backup.paths.EntryType;
 import p3backup.paths.KeyMapper;
 import p3backup.problems.Problems;
 import p3backup.problems.RunListener;
-import p3backup.scan.ChangeDetector;
 import p3backup.scan.LocalEntry;
 import p3backup.scan.Scanner;
 import p3backup.snapshot.Manifest;
 import p3backup.snapshot.ManifestEntry;
 import p3backup.snapshot.ManifestException;
+import p3backup.snapshot.ManifestReader;
+import p3backup.snapshot.ManifestWriter;
 import p3backup.snapshot.SnapshotId;
 import p3backup.snapshot.SnapshotRef;
 import p3backup.snapshot.SnapshotStore;
@@ -43,7 +42,6 @@ import p3backup.work.Workers;
  * run that fails before the manifest leaves the previous snapshot as it was.
  */
 public final class BackupRun {
-  private static final int MAX_PARTS = 10_000;
   /** The digest of no bytes, for directory marker objects. */
   private static final byte[] EMPTY_SHA256 = p3backup.scan.Digests.sha256().digest();
 
@@ -59,222 +57,209 @@ public final class BackupRun {
     this.listener = listener;
   }
 
+  /**
+   * How many items the run holds between the planner and the manifest writer: the files being
+   * uploaded and those done but waiting for an earlier one, in path order.
+   */
+  static final int WINDOW = 8192;
+
   public BackupResult run() throws IOException, InterruptedException {
     Problems problems = new Problems(listener);
-    SnapshotStore snapshots = new SnapshotStore(store, options.bucket(), options.keyPrefix(), options.cache());
+    SnapshotStore snapshots = new SnapshotStore(store, options.bucket(), options.keyPrefix(),
+        options.cache());
 
     // The tree is scanned while the bucket is checked and the last snapshot fetched: the one
     // waits on the disk, the other on the network.
     listener.phase("scan");
-    FutureTask<List<LocalEntry>> scan = new FutureTask<>(() -> new Scanner(options.root(),
-        options.excludes(), options.followLinks(), options.keyPrefix(), listener, problems).scan());
-    Thread scanner = new Thread(scan, "p3backup-scan");
-    scanner.setDaemon(true);
-    scanner.start();
-    try {
-      return run(problems, snapshots, scan);
-    } finally {
-      scan.cancel(true);
-    }
-  }
-
-  private BackupResult run(Problems problems, SnapshotStore snapshots,
-      FutureTask<List<LocalEntry>> scan) throws IOException, InterruptedException {
-    BucketState state = store.bucketState(options.bucket());
-    boolean created = false;
-    Manifest previous = null;
-    RunJournal journal = new RunJournal(snapshots, store, options, clock, problems);
-    Map<String, ManifestEntry> takenOver = Map.of();
-    List<SnapshotRef> refs = List.of();
-    if (state == BucketState.MISSING) {
-      if (!options.dryRun()) {
-        BucketWarnings.merge(options.bucket(),
-            store.createBucket(options.bucket(), new BucketSetup(options.versioning())))
-            .ifPresent(problems::warn);
-        created = true;
-      }
-    } else {
-      SnapshotStore.Listing listing = snapshots.listAll();
-      refs = listing.snapshots();
-      previous = latest(snapshots, refs, problems);
-      takenOver = journal.takeOver(listing, previous);
-    }
-    List<LocalEntry> local;
-    try {
-      local = scan.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw unchecked(e);
-    }
-    try (journal) {
-      return backup(snapshots, refs, problems, journal, previous, takenOver, created, local);
-    }
-  }
-
-  private BackupResult backup(SnapshotStore snapshots, List<SnapshotRef> refs, Problems problems,
-      RunJournal journal, Manifest previous, Map<String, ManifestEntry> takenOver, boolean created,
-      List<LocalEntry> local) throws IOException, InterruptedException {
-
-    // Plan: which files may have changed, which directories need a marker object. The new
-    // manifest's entries fill slots in the scan's (path) order; the scan's list is let go once
-    // planned, and each file's entry once its outcome is in, so that memory holds about one
-    // record per file of the tree, not three.
-    Map<String, ManifestEntry> before = new HashMap<>();
-    if (previous != null) {
-      for (ManifestEntry e : previous.entries()) {
-        before.put(e.path(), e);
-      }
-    }
-    before.putAll(takenOver);
-    List<LocalEntry> toCheck = new ArrayList<>();
-    List<LocalEntry> markers = new ArrayList<>();
-    ManifestEntry[] next = new ManifestEntry[local.size()];
-    int[] slotOf = new int[local.size()];
-    long filesScanned = 0;
-    long checkBytes = 0;
-    long maxSize = 0;
-    for (int slot = 0; slot < local.size(); slot++) {
-      LocalEntry e = local.get(slot);
-      ManifestEntry was = before.get(e.path());
-      switch (e.type()) {
-        case FILE -> {
-          filesScanned++;
-          maxSize = Math.max(maxSize, e.stat().size());
-          if (was != null && was.type() == EntryType.FILE && !options.checksum()
-              && ChangeDetector.unchanged(e.stat(), was.recorded())) {
-            next[slot] = was;
-          } else {
-            slotOf[toCheck.size()] = slot;
-            toCheck.add(e);
-            checkBytes += e.stat().size();
-          }
-        }
-        case DIR -> {
-          boolean hadMarker = was != null && was.type() == EntryType.DIR && was.marker();
-          if (e.emptyDir() && !hadMarker) {
-            markers.add(e);
-          }
-          next[slot] = new ManifestEntry(e.path(), EntryType.DIR, 0, e.stat().mtimeNanos(),
-              e.stat().mode(), null, null, null, e.emptyDir(), e.stat().ctimeNanos(), e.stat().inode());
-        }
-        case LINK -> next[slot] = new ManifestEntry(e.path(), EntryType.LINK, 0,
-            e.stat().mtimeNanos(), e.stat().mode(), null, null, e.linkTarget(), false,
-            e.stat().ctimeNanos(), e.stat().inode());
-      }
-    }
-    local.clear();
-
-    // Transfer, journalled so that a run that dies loses nothing it uploaded.
-    String snapshotId = SnapshotId.next(clock.instant(), previous == null ? null : previous.id());
-    if (!options.dryRun() && (!toCheck.isEmpty() || !markers.isEmpty() || options.delete())) {
-      journal.start(snapshotId);
-    }
-    listener.phase(options.dryRun() ? "check" : "upload");
-    listener.totals(toCheck.size() + markers.size(), checkBytes);
-    List<Planned> planned = new ArrayList<>();
-    AtomicLong uploaded = new AtomicLong();
-    long vanished = 0;
-    AtomicLong uploadedBytes = new AtomicLong();
-    Set<String> failedPaths = new HashSet<>();
-    int jobs = options.jobs();
-    long partSize = Math.max(options.partSize(), ceilMiB((maxSize + MAX_PARTS - 1) / MAX_PARTS));
-    BufferPool buffers = new BufferPool((int) partSize, Math.max(2, Math.min(jobs, 8)) + 2);
-    ExecutorService files = Workers.pool("p3backup-file", jobs);
-    ExecutorService parts = Workers.pool("p3backup-part", jobs);
-    try {
-      Uploader uploader = new Uploader(store, withPartSize(partSize), buffers, parts, listener);
-      // Files are handed to the workers a window ahead of the results being collected, and each
-      // result is dropped once collected, so that memory holds no task per file of the tree.
-      List<Future<Uploader.Outcome>> outcomes = new ArrayList<>(toCheck.size());
-      int window = jobs * 64;
-      java.util.function.IntConsumer submit = i -> {
-        LocalEntry e = toCheck.get(i);
-        ManifestEntry was = before.get(e.path());
-        ManifestEntry prevFile = was != null && was.type() == EntryType.FILE ? was : null;
-        outcomes.add(files.submit(() -> {
-          Uploader.Outcome o = uploader.backup(e, prevFile);
-          if (o instanceof Uploader.Uploaded u && !options.dryRun()) {
-            journal.uploaded(u.entry());
-          }
-          listener.fileDone(e.path());
-          return o;
-        }));
-      };
-      for (int i = 0; i < Math.min(window, toCheck.size()); i++) {
-        submit.accept(i);
-      }
-      List<Future<?>> markerJobs = new ArrayList<>();
-      if (!options.dryRun()) {
-        for (LocalEntry d : markers) {
-          markerJobs.add(files.submit(() -> {
-            store.put(options.bucket(), KeyMapper.objectKey(options.keyPrefix(), d.path(), true),
-                new Body(new byte[0], 0, 0, EMPTY_SHA256, null),
-                new ObjectAttributes("application/x-directory", Map.of("mtime",
-                    Metadata.mtime(d.stat().mtimeNanos())), options.storageClass(), options.sse(),
-                    options.sseKmsKeyId()));
-            listener.fileDone(d.path());
-            return null;
-          }));
+    try (ScanFeed scan = new ScanFeed(new Scanner(options.root(), options.excludes(),
+        options.followLinks(), options.keyPrefix(), listener, problems))) {
+      BucketState state = store.bucketState(options.bucket());
+      boolean created = false;
+      SnapshotRef previousRef = null;
+      RunJournal journal = new RunJournal(snapshots, store, options, clock, problems);
+      Map<String, ManifestEntry> takenOver = Map.of();
+      List<SnapshotRef> refs = List.of();
+      if (state == BucketState.MISSING) {
+        if (!options.dryRun()) {
+          BucketWarnings.merge(options.bucket(),
+              store.createBucket(options.bucket(), new BucketSetup(options.versioning())))
+              .ifPresent(problems::warn);
+          created = true;
         }
       } else {
-        for (LocalEntry d : markers) {
-          planned.add(new Planned("upload", d.path() + "/", 0));
-        }
+        SnapshotStore.Listing listing = snapshots.listAll();
+        refs = listing.snapshots();
+        previousRef = refs.isEmpty() ? null : refs.get(refs.size() - 1);
+        takenOver = journal.takeOver(listing, previousRef == null ? null
+            : new Manifest(previousRef.id(), previousRef.time(), List.of()));
       }
-      StorageException failure = null;
-      for (int i = 0; i < toCheck.size(); i++) {
-        if (failure == null && outcomes.size() < toCheck.size()) {
-          submit.accept(outcomes.size());
-        }
-        if (i >= outcomes.size()) {
-          break; // not submitted after a failure
-        }
-        LocalEntry e = toCheck.set(i, null);
-        Uploader.Outcome o;
-        try {
-          o = outcomes.get(i).get();
-          outcomes.set(i, null);
-        } catch (ExecutionException ex) {
-          if (ex.getCause() instanceof StorageException se) {
-            if (failure == null) {
-              failure = se;
-              cancel(outcomes);
+      ManifestReader previous = open(snapshots, previousRef, problems);
+      try (journal; previous; ManifestWriter next = snapshots.newManifest()) {
+        return backup(snapshots, refs, previousRef, previous, problems, journal, takenOver,
+            created, scan, next);
+      }
+    }
+  }
+
+  /** The last snapshot opened for reading, or null (none, or unreadable: named as a warning). */
+  private static ManifestReader open(SnapshotStore snapshots, SnapshotRef ref, Problems problems) {
+    if (ref == null) {
+      return null;
+    }
+    try {
+      return snapshots.open(ref);
+    } catch (ManifestException | UncheckedIOException e) {
+      problems.warn(e.getMessage() + "; hashing every file as if this were the first backup");
+      return null;
+    }
+  }
+
+  /** One item of the window: what the planner said, and the upload's outcome where it has one. */
+  private record Pending(Planner.Item item, Future<Uploader.Outcome> outcome) {}
+
+  private BackupResult backup(SnapshotStore snapshots, List<SnapshotRef> refs,
+      SnapshotRef previousRef, ManifestReader previous, Problems problems, RunJournal journal,
+      Map<String, ManifestEntry> takenOver, boolean created, ScanFeed scan, ManifestWriter next)
+      throws IOException, InterruptedException {
+    String snapshotId = SnapshotId.next(clock.instant(), previousRef == null ? null : previousRef.id());
+    Planner planner = new Planner(scan, previous, takenOver, options.checksum(), problems::warn);
+    listener.phase(options.dryRun() ? "check" : "upload");
+    List<Planned> planned = new ArrayList<>();
+    p3backup.storage.KeyIndex keep = options.delete() ? new p3backup.storage.KeyIndex() : null;
+    Set<String> failedPaths = new HashSet<>();
+    long filesScanned = 0;
+    long uploaded = 0;
+    long uploadedBytes = 0;
+    long vanished = 0;
+    long markers = 0;
+    long toCheck = 0;
+    long checkBytes = 0;
+    boolean changed = previous == null;
+    boolean journalStarted = false;
+    int jobs = options.jobs();
+    int buffersPerPool = Math.max(2, Math.min(jobs, 8)) + 2;
+    BufferPool buffers = new BufferPool((int) options.partSize(), buffersPerPool);
+    ExecutorService files = Workers.pool("p3backup-file", jobs);
+    ExecutorService parts = Workers.pool("p3backup-part", jobs);
+    StorageException failure = null;
+    try {
+      Uploader uploader = new Uploader(store, options, buffers, buffersPerPool, parts, listener);
+      // Items go to the workers as the planner yields them, up to a window ahead of the one whose
+      // outcome is awaited; outcomes are written to the new manifest in path order.
+      ArrayDeque<Pending> window = new ArrayDeque<>();
+      boolean planning = true;
+      while (true) {
+        while (planning && failure == null && window.size() < WINDOW) {
+          Planner.Item item = planner.next();
+          if (item == null) {
+            planning = false;
+            break;
+          }
+          if (item instanceof Planner.Delete) {
+            changed = true;
+            continue;
+          }
+          Future<Uploader.Outcome> outcome = null;
+          if (item instanceof Planner.Upload u) {
+            filesScanned++;
+            toCheck++;
+            checkBytes += u.local().stat().size();
+            if (!journalStarted && !options.dryRun()) {
+              journal.start(snapshotId);
+              journalStarted = true;
             }
-            continue;
+            outcome = files.submit(() -> {
+              Uploader.Outcome o = uploader.backup(u.local(), u.known());
+              if (o instanceof Uploader.Uploaded up && !options.dryRun()) {
+                journal.uploaded(up.entry());
+              }
+              listener.fileDone(u.path());
+              return o;
+            });
+          } else if (item instanceof Planner.Marker m) {
+            toCheck++;
+            markers++;
+            changed = true;
+            if (options.dryRun()) {
+              planned.add(new Planned("upload", m.path() + "/", 0));
+            } else {
+              if (!journalStarted) {
+                journal.start(snapshotId);
+                journalStarted = true;
+              }
+              outcome = files.submit(() -> {
+                putMarker(m.local());
+                listener.fileDone(m.path());
+                return new Uploader.Same(m.entry());
+              });
+            }
+          } else if (item instanceof Planner.Unchanged k && k.entry().type() == EntryType.FILE) {
+            filesScanned++;
           }
-          throw unchecked(ex);
-        } catch (java.util.concurrent.CancellationException ex) {
-          continue;
+          listener.totals(toCheck, checkBytes);
+          window.addLast(new Pending(item, outcome));
         }
-        if (o instanceof Uploader.Uploaded u) {
-          listener.detail((options.dryRun() ? "would upload: " : "upload: ") + e.path());
-          next[slotOf[i]] = u.entry();
-          uploaded.incrementAndGet();
-          uploadedBytes.addAndGet(u.bytes());
-          if (options.dryRun()) {
-            planned.add(new Planned("upload", e.path(), u.bytes()));
-          }
-        } else if (o instanceof Uploader.Same s) {
-          next[slotOf[i]] = s.entry();
-        } else if (o instanceof Uploader.Failed f) {
-          problems.add(e.path(), f.message());
-          failedPaths.add(e.path());
+        Pending head = window.pollFirst();
+        if (head == null) {
+          break;
+        }
+        ManifestEntry entry;
+        if (head.outcome() == null) {
+          entry = head.item() instanceof Planner.Unchanged k ? k.entry()
+              : ((Planner.Marker) head.item()).entry();
         } else {
-          vanished++;
-          problems.warn(e.path() + ": vanished during the backup; not in this snapshot");
-        }
-      }
-      for (Future<?> m : markerJobs) {
-        try {
-          m.get();
-        } catch (ExecutionException ex) {
-          if (ex.getCause() instanceof StorageException se) {
-            failure = failure == null ? se : failure;
+          Uploader.Outcome o;
+          try {
+            o = head.outcome().get();
+          } catch (ExecutionException ex) {
+            if (ex.getCause() instanceof StorageException se) {
+              if (failure == null) {
+                failure = se;
+                for (Pending p : window) {
+                  if (p.outcome() != null) {
+                    p.outcome().cancel(false);
+                  }
+                }
+              }
+              continue;
+            }
+            throw unchecked(ex);
+          } catch (java.util.concurrent.CancellationException ex) {
             continue;
           }
-          throw unchecked(ex);
+          String path = head.item().path();
+          if (head.item() instanceof Planner.Marker m) {
+            entry = m.entry();
+          } else if (o instanceof Uploader.Uploaded u) {
+            listener.detail((options.dryRun() ? "would upload: " : "upload: ") + path);
+            entry = u.entry();
+            uploaded++;
+            uploadedBytes += u.bytes();
+            if (options.dryRun()) {
+              planned.add(new Planned("upload", path, u.bytes()));
+            }
+          } else if (o instanceof Uploader.Same same) {
+            entry = same.entry();
+          } else if (o instanceof Uploader.Failed f) {
+            problems.add(path, f.message());
+            failedPaths.add(path);
+            changed |= head.item().was() != null;
+            continue;
+          } else {
+            vanished++;
+            changed |= head.item().was() != null;
+            problems.warn(path + ": vanished during the backup; not in this snapshot");
+            continue;
+          }
+        }
+        if (failure == null) {
+          if (!changed && differs(head.item().was(), entry)) {
+            changed = true;
+          }
+          next.add(entry);
+          if (keep != null && entry.hasObject()) {
+            keep.add(objectKey(entry));
+          }
         }
       }
       if (failure != null) {
@@ -285,24 +270,20 @@ public final class BackupRun {
       parts.shutdownNow();
     }
 
-    // The new snapshot's entries, in path order.
-    List<ManifestEntry> entries = new ArrayList<>(next.length);
-    for (ManifestEntry e : next) {
-      if (e != null) {
-        entries.add(e);
-      }
-    }
-
     // Delete what an earlier snapshot wrote and the tree no longer has.
     long deleted = 0;
     if (options.delete()) {
       listener.phase("delete");
-      List<String> doomed = deletable(snapshots, refs, previous, entries, failedPaths, problems);
+      List<String> doomed = deletable(snapshots, refs, previousRef, keep, failedPaths, problems);
       if (options.dryRun()) {
         for (String key : doomed) {
           planned.add(new Planned("delete", key.substring(options.keyPrefix().length()), 0));
         }
       } else if (!doomed.isEmpty()) {
+        if (!journalStarted) {
+          journal.start(snapshotId);
+          journalStarted = true;
+        }
         List<ObjectStore.ObjectProblem> refused = store.delete(options.bucket(), doomed);
         for (ObjectStore.ObjectProblem p : refused) {
           problems.add(p.key().substring(options.keyPrefix().length()), "not deleted: " + p.message());
@@ -315,48 +296,39 @@ public final class BackupRun {
     }
 
     // Commit: the manifest goes last, after every object it lists has landed.
-    boolean changed = uploaded.get() > 0 || deleted > 0 || !markers.isEmpty()
-        || previous == null || differs(previous.entries(), entries);
+    changed = changed || uploaded > 0 || deleted > 0 || markers > 0;
     String saved = null;
     if (!options.dryRun()) {
       if (changed) {
         listener.phase("commit");
-        snapshots.save(new Manifest(snapshotId, clock.instant(), entries));
+        snapshots.save(next, snapshotId, clock.instant());
         saved = snapshotId;
       }
       journal.finish();
     }
     planned.sort((a, b) -> a.path().compareTo(b.path()));
     return new BackupResult(options.bucket(), options.keyPrefix(), saved, created,
-        filesScanned, uploaded.get(), filesScanned - uploaded.get() - failedPaths.size() - vanished, deleted,
-        uploadedBytes.get(), planned, problems.sorted(), problems.warnings());
+        filesScanned, uploaded, filesScanned - uploaded - failedPaths.size() - vanished, deleted,
+        uploadedBytes, planned, problems.sorted(), problems.warnings());
   }
 
-  private Manifest latest(SnapshotStore snapshots, List<SnapshotRef> refs, Problems problems) {
-    if (refs.isEmpty()) {
-      return null;
-    }
-    try {
-      return snapshots.load(refs.get(refs.size() - 1));
-    } catch (ManifestException | UncheckedIOException e) {
-      problems.warn(e.getMessage() + "; hashing every file as if this were the first backup");
-      return null;
-    }
+  private void putMarker(LocalEntry d) {
+    store.put(options.bucket(), KeyMapper.objectKey(options.keyPrefix(), d.path(), true),
+        new Body(new byte[0], 0, 0, EMPTY_SHA256, null),
+        new ObjectAttributes("application/x-directory", Map.of("mtime",
+            Metadata.mtime(d.stat().mtimeNanos())), options.storageClass(), options.sse(),
+            options.sseKmsKeyId()));
   }
 
   /**
    * The object keys to delete: listed under the target, absent from the new snapshot, not
    * excluded, not failed, and written by p3backup (named by the last manifest or, failing that,
-   * by an older one).
+   * by an older one). The new snapshot's keys are known here by their 64-bit hashes, 8 bytes per
+   * object: a collision can only keep an object, never delete one.
    */
-  private List<String> deletable(SnapshotStore snapshots, List<SnapshotRef> refs, Manifest previous,
-      List<ManifestEntry> next, Set<String> failedPaths, Problems problems) {
-    Set<String> keep = new HashSet<>();
-    for (ManifestEntry e : next) {
-      if (e.hasObject()) {
-        keep.add(objectKey(e));
-      }
-    }
+  private List<String> deletable(SnapshotStore snapshots, List<SnapshotRef> refs,
+      SnapshotRef previousRef, p3backup.storage.KeyIndex keep, Set<String> failedPaths, Problems problems) {
+    keep.seal();
     String reserved = snapshots.reservedPrefix();
     List<String> candidates = new ArrayList<>();
     store.list(options.bucket(), options.keyPrefix(), o -> {
@@ -377,17 +349,22 @@ public final class BackupRun {
     }
     Set<String> unresolved = new HashSet<>(candidates);
     Set<String> written = new HashSet<>();
-    resolve(previous, unresolved, written);
-    if (!unresolved.isEmpty()) {
-      for (int i = refs.size() - 1; i >= 0 && !unresolved.isEmpty(); i--) {
-        if (previous != null && refs.get(i).id().equals(previous.id())) {
-          continue;
+    for (int i = refs.size() - 1; i >= 0 && !unresolved.isEmpty(); i--) {
+      SnapshotRef ref = refs.get(i);
+      if (previousRef != null && ref.id().compareTo(previousRef.id()) > 0) {
+        continue;
+      }
+      try (ManifestReader m = snapshots.open(ref)) {
+        for (ManifestEntry e; (e = m.next()) != null; ) {
+          if (e.hasObject()) {
+            String key = objectKey(e);
+            if (unresolved.remove(key)) {
+              written.add(key);
+            }
+          }
         }
-        try {
-          resolve(snapshots.load(refs.get(i)), unresolved, written);
-        } catch (ManifestException | UncheckedIOException e) {
-          problems.warn(e.getMessage() + "; its objects are not deleted");
-        }
+      } catch (ManifestException | UncheckedIOException | IOException e) {
+        problems.warn(e.getMessage() + "; its objects are not deleted");
       }
     }
     List<String> doomed = new ArrayList<>();
@@ -397,20 +374,6 @@ public final class BackupRun {
       }
     }
     return doomed;
-  }
-
-  private void resolve(Manifest m, Set<String> unresolved, Set<String> written) {
-    if (m == null) {
-      return;
-    }
-    for (ManifestEntry e : m.entries()) {
-      if (e.hasObject()) {
-        String key = objectKey(e);
-        if (unresolved.remove(key)) {
-          written.add(key);
-        }
-      }
-    }
   }
 
   private boolean excluded(String rel, boolean dir) {
@@ -430,42 +393,12 @@ public final class BackupRun {
     return KeyMapper.objectKey(options.keyPrefix(), e.path(), e.type() == EntryType.DIR);
   }
 
-  /** Whether the new entries differ from the old in anything a restore uses. */
-  private static boolean differs(List<ManifestEntry> a, List<ManifestEntry> b) {
-    if (a.size() != b.size()) {
-      return true;
-    }
-    for (int i = 0; i < a.size(); i++) {
-      ManifestEntry x = a.get(i);
-      ManifestEntry y = b.get(i);
-      if (!x.path().equals(y.path()) || x.type() != y.type() || x.size() != y.size()
-          || x.mtimeNanos() != y.mtimeNanos() || x.mode() != y.mode() || x.marker() != y.marker()
-          || !Objects.equals(x.sha256(), y.sha256()) || !Objects.equals(x.versionId(), y.versionId())
-          || !Objects.equals(x.linkTarget(), y.linkTarget())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private BackupOptions withPartSize(long partSize) {
-    BackupOptions o = options;
-    return new BackupOptions(o.bucket(), o.keyPrefix(), o.root(), o.excludes(), o.followLinks(),
-        o.checksum(), o.delete(), o.dryRun(), o.jobs(), partSize, o.storageClass(), o.sse(),
-        o.sseKmsKeyId(), o.versioning(), o.cache());
-  }
-
-  private static long ceilMiB(long n) {
-    long mib = 1 << 20;
-    return (n + mib - 1) / mib * mib;
-  }
-
-  private static void cancel(List<? extends Future<?>> futures) {
-    for (Future<?> f : futures) {
-      if (f != null) {
-        f.cancel(false);
-      }
-    }
+  /** Whether a new entry differs from the old (null: none) in anything a restore uses. */
+  private static boolean differs(ManifestEntry x, ManifestEntry y) {
+    return x == null || !x.path().equals(y.path()) || x.type() != y.type() || x.size() != y.size()
+        || x.mtimeNanos() != y.mtimeNanos() || x.mode() != y.mode() || x.marker() != y.marker()
+        || !Objects.equals(x.sha256(), y.sha256()) || !Objects.equals(x.versionId(), y.versionId())
+        || !Objects.equals(x.linkTarget(), y.linkTarget());
   }
 
   private static RuntimeException unchecked(ExecutionException ex) {

@@ -47,6 +47,9 @@ final class Uploader {
   private final BackupOptions options;
   private final ObjectAttributes attributes;
   private final BufferPool buffers;
+  /** Pools of larger buffers, for files that need larger parts than the chosen size. */
+  private final Map<Long, BufferPool> largerBuffers = new java.util.concurrent.ConcurrentHashMap<>();
+  private final int buffersPerPool;
   private final ExecutorService partPool;
   private final RunListener listener;
   /**
@@ -56,8 +59,9 @@ final class Uploader {
    */
   private final ThreadLocal<byte[]> own = new ThreadLocal<>();
 
-  Uploader(ObjectStore store, BackupOptions options, BufferPool buffers, ExecutorService partPool,
-      RunListener listener) {
+  Uploader(ObjectStore store, BackupOptions options, BufferPool buffers, int buffersPerPool,
+      ExecutorService partPool, RunListener listener) {
+    this.buffersPerPool = buffersPerPool;
     this.store = store;
     this.options = options;
     this.attributes = new ObjectAttributes(null, Map.of(), options.storageClass(), options.sse(),
@@ -184,6 +188,10 @@ final class Uploader {
       listener.bytes(stat.size());
       return hex == null ? null : new Uploaded(entry(local, stat, hex, null), stat.size());
     }
+    PartPlan plan = PartPlan.of(stat.size(), options.partSize());
+    BufferPool pool = plan.partSize() == options.partSize() ? buffers
+        : largerBuffers.computeIfAbsent(plan.partSize(),
+            size -> new BufferPool(Math.toIntExact(size), buffersPerPool));
     MultipartUpload upload = store.startMultipart(options.bucket(), key(local), attributes(local, stat));
     boolean completed = false;
     List<Future<?>> parts = new ArrayList<>();
@@ -192,16 +200,16 @@ final class Uploader {
       long total = 0;
       int partNumber = 0;
       while (true) {
-        byte[] buf = buffers.take();
+        byte[] buf = pool.take();
         int n;
         try {
           n = readFully(ch, buf, buf.length);
         } catch (IOException | RuntimeException e) {
-          buffers.give(buf);
+          pool.give(buf);
           throw e;
         }
         if (n == 0) {
-          buffers.give(buf);
+          pool.give(buf);
           break;
         }
         sha.update(buf, 0, n);
@@ -213,7 +221,7 @@ final class Uploader {
             upload.uploadPart(number, body);
             listener.bytes(n);
           } finally {
-            buffers.give(buf);
+            pool.give(buf);
           }
           return null;
         }));

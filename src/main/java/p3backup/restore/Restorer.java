@@ -39,7 +39,7 @@ import p3backup.problems.Problems;
 import p3backup.problems.RunListener;
 import p3backup.scan.Digests;
 import p3backup.scan.FileStat;
-import p3backup.snapshot.Manifest;
+import p3backup.snapshot.ManifestReader;
 import p3backup.snapshot.ManifestEntry;
 import p3backup.snapshot.SnapshotRef;
 import p3backup.snapshot.SnapshotStore;
@@ -86,111 +86,159 @@ public final class Restorer {
     this.problems = new Problems(listener);
   }
 
+  /** File restores handed to the workers ahead of the oldest one still under way. */
+  private static final int WINDOW = 4096;
+
+  /** The entries to restore, one at a time in path order: a manifest, or a listing. */
+  private interface Entries extends AutoCloseable {
+    ManifestEntry next() throws IOException;
+
+    @Override
+    void close() throws IOException;
+  }
+
   public RestoreResult run() throws IOException, InterruptedException {
     SnapshotStore snapshots = new SnapshotStore(store, options.bucket(), options.keyPrefix(), options.cache());
     snapshots.requireBucket();
     List<SnapshotRef> all = snapshots.list();
-    List<ManifestEntry> entries;
+    long totalFiles = -1;
+    long totalBytes = -1;
+    Entries entries;
     if (all.isEmpty()) {
       if (options.snapshot() != null) {
         throw new StorageException(StorageException.Kind.NOT_FOUND, "no snapshot \""
             + options.snapshot() + "\": there are no snapshots under this target", null);
       }
       problems.warn("no p3backup snapshot under this target: restoring the objects listed there");
-      entries = fromListing(snapshots.reservedPrefix());
-    } else {
-      Manifest m = snapshots.load(snapshots.require(all, options.snapshot()));
-      snapshotId = m.id();
-      entries = m.entries();
-      versioned = entries.stream().anyMatch(e -> e.versionId() != null);
-    }
-    if (!options.includes().isEmpty()) {
-      entries = entries.stream()
-          .filter(e -> options.includes().isExcludedOrUnder(e.path(), e.type() == EntryType.DIR))
-          .toList();
-    }
+      List<ManifestEntry> listed = fromListing(snapshots.reservedPrefix());
+      listed.sort(Comparator.comparing(ManifestEntry::path));
+      java.util.Iterator<ManifestEntry> it = listed.iterator();
+      entries = new Entries() {
+        @Override
+        public ManifestEntry next() {
+          return it.hasNext() ? it.next() : null;
+        }
 
+        @Override
+        public void close() {}
+      };
+    } else {
+      ManifestReader m = snapshots.open(snapshots.require(all, options.snapshot()), false);
+      snapshotId = m.id();
+      if (options.includes().isEmpty()) {
+        totalFiles = m.files();
+        totalBytes = m.bytes();
+      }
+      entries = new Entries() {
+        @Override
+        public ManifestEntry next() throws IOException {
+          return m.next();
+        }
+
+        @Override
+        public void close() throws IOException {
+          m.close();
+        }
+      };
+    }
+    try (entries) {
+      return restore(entries, totalFiles, totalBytes);
+    }
+  }
+
+  private RestoreResult restore(Entries entries, long totalFiles, long totalBytes)
+      throws IOException, InterruptedException {
     Files.createDirectories(options.destination());
     Path root = options.destination().toRealPath();
     destination = new SafeDestination(root);
     foldsCase = foldsCase(root);
     posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
 
-    // Decide where each entry goes; name and skip what cannot be restored safely.
-    List<Placed> dirs = new ArrayList<>();
-    List<Placed> files = new ArrayList<>();
-    List<Placed> links = new ArrayList<>();
-    Map<String, String> taken = new HashMap<>();
-    for (ManifestEntry e : entries) {
-      SafeDestination.Resolved r = destination.resolve(e.path());
-      if (r instanceof SafeDestination.Refused refused) {
-        problems.add(e.path(), refused.reason());
-        continue;
-      }
-      Path path = ((SafeDestination.Inside) r).path();
-      if (foldsCase) {
-        String folded = path.toString().toLowerCase(Locale.ROOT);
-        String other = taken.putIfAbsent(folded, e.path());
-        if (other != null) {
-          problems.add(e.path(), "differs from \"" + other + "\" only in letter case, which this"
-              + " file system cannot hold side by side: not restored");
-          continue;
-        }
-      }
-      Placed p = new Placed(e, path);
-      switch (e.type()) {
-        case DIR -> dirs.add(p);
-        case FILE -> files.add(p);
-        case LINK -> links.add(p);
-      }
-    }
-
     listener.phase("restore");
-    long totalBytes = files.stream().mapToLong(p -> p.entry().size()).sum();
-    listener.totals(files.size(), totalBytes);
-    long dirCount = 0;
-    for (Placed d : dirs) {
-      if (makeDirectory(d)) {
-        dirCount++;
-      }
+    if (totalFiles >= 0) {
+      listener.totals(totalFiles, totalBytes);
     }
+    // Entries come in path order, so that a directory is made before what it holds. Files go to
+    // the workers as they come, a window ahead; links wait until every file is in place, and the
+    // directories' times until the end, deepest first (filling a directory changes its mtime).
+    // Memory holds the window, the directories and the links: not an entry per file.
+    List<Placed> dirs = new ArrayList<>();
+    List<Placed> links = new ArrayList<>();
+    CaseNames names = foldsCase ? new CaseNames() : null;
+    long dirCount = 0;
+    long files = 0;
+    long bytes = 0;
     AtomicLong restored = new AtomicLong();
     AtomicLong identical = new AtomicLong();
     AtomicLong downloaded = new AtomicLong();
     ExecutorService pool = Workers.pool("p3backup-file", options.jobs());
     ExecutorService parts = Workers.pool("p3backup-part", options.jobs());
+    StorageException failure = null;
     try {
-      List<Future<?>> jobs = new ArrayList<>();
-      for (Placed f : files) {
-        jobs.add(pool.submit(() -> {
-          Outcome o = restoreFile(f, parts, downloaded);
-          if (o == Outcome.RESTORED) {
-            restored.incrementAndGet();
-          } else if (o == Outcome.IDENTICAL) {
-            identical.incrementAndGet();
-          }
-          listener.fileDone(f.entry().path());
-          return null;
-        }));
-      }
-      StorageException failure = null;
-      for (Future<?> j : jobs) {
-        try {
-          j.get();
-        } catch (ExecutionException ex) {
-          if (ex.getCause() instanceof StorageException se) {
-            if (failure == null) {
-              failure = se;
-              jobs.forEach(x -> x.cancel(false));
-            }
-          } else if (ex.getCause() instanceof RuntimeException re) {
-            throw re;
-          } else {
-            throw new IllegalStateException(ex.getCause());
-          }
-        } catch (java.util.concurrent.CancellationException ex) {
-          // after a failure
+      java.util.ArrayDeque<Future<?>> window = new java.util.ArrayDeque<>();
+      String last = null;
+      for (ManifestEntry e; failure == null && (e = entries.next()) != null; ) {
+        if (last != null && last.compareTo(e.path()) >= 0) {
+          problems.add(e.path(), last.equals(e.path())
+              ? "listed more than once in the snapshot: restored once"
+              : "out of path order in the snapshot's manifest: not restored");
+          continue;
         }
+        last = e.path();
+        if (!options.includes().isEmpty()
+            && !options.includes().isExcludedOrUnder(e.path(), e.type() == EntryType.DIR)) {
+          continue;
+        }
+        SafeDestination.Resolved r = destination.resolve(e.path());
+        if (r instanceof SafeDestination.Refused refused) {
+          problems.add(e.path(), refused.reason());
+          continue;
+        }
+        Path path = ((SafeDestination.Inside) r).path();
+        if (names != null) {
+          String other = names.clash(e.path());
+          if (other != null) {
+            problems.add(e.path(), "differs from \"" + other + "\" only in letter case, which this"
+                + " file system cannot hold side by side: not restored");
+            continue;
+          }
+        }
+        if (e.versionId() != null) {
+          versioned = true;
+        }
+        Placed p = new Placed(e, path);
+        switch (e.type()) {
+          case DIR -> {
+            dirs.add(p);
+            if (makeDirectory(p)) {
+              dirCount++;
+            }
+          }
+          case LINK -> links.add(p);
+          case FILE -> {
+            files++;
+            bytes += e.size();
+            if (totalFiles < 0) {
+              listener.totals(files, bytes);
+            }
+            while (window.size() >= WINDOW) {
+              failure = await(window.pollFirst(), window, failure);
+            }
+            window.addLast(pool.submit(() -> {
+              Outcome o = restoreFile(p, parts, downloaded);
+              if (o == Outcome.RESTORED) {
+                restored.incrementAndGet();
+              } else if (o == Outcome.IDENTICAL) {
+                identical.incrementAndGet();
+              }
+              listener.fileDone(p.entry().path());
+              return null;
+            }));
+          }
+        }
+      }
+      while (!window.isEmpty()) {
+        failure = await(window.pollFirst(), window, failure);
       }
       if (failure != null) {
         throw failure;
@@ -206,7 +254,6 @@ public final class Restorer {
         linkCount++;
       }
     }
-    // Directory times last, deepest first, since filling a directory changes its mtime.
     dirs.sort(Comparator.comparing((Placed p) -> p.path().getNameCount()).reversed());
     for (Placed d : dirs) {
       setAttributesWhereTheyDiffer(d.path(), d.entry().mtimeNanos(), d.entry().mode(), true);
@@ -214,6 +261,73 @@ public final class Restorer {
     return new RestoreResult(options.bucket(), options.keyPrefix(), snapshotId, restored.get(),
         identical.get(), dirCount, linkCount, downloaded.get(), problems.sorted(),
         problems.warnings());
+  }
+
+  /** Waits for one file's restore; the first storage failure cancels the rest and is kept. */
+  private static StorageException await(Future<?> job, java.util.Collection<Future<?>> others,
+      StorageException failure) throws InterruptedException {
+    try {
+      job.get();
+    } catch (ExecutionException ex) {
+      if (ex.getCause() instanceof StorageException se) {
+        if (failure == null) {
+          others.forEach(x -> x.cancel(false));
+          return se;
+        }
+      } else if (ex.getCause() instanceof RuntimeException re) {
+        throw re;
+      } else {
+        throw new IllegalStateException(ex.getCause());
+      }
+    } catch (java.util.concurrent.CancellationException ex) {
+      // after a failure
+    }
+    return failure;
+  }
+
+  /**
+   * The names met so far, folded to lower case, of the directories on the path being walked: a
+   * name that differs from a sibling's only in letter case clashes with it, as does anything
+   * under a directory that clashed. Entries come in path order, so a directory's children all
+   * come before anything that follows the directory itself.
+   */
+  private static final class CaseNames {
+    private final java.util.ArrayDeque<String> parents = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Map<String, String>> siblings = new java.util.ArrayDeque<>();
+    private final Map<String, String> top = new HashMap<>();
+    private final Map<String, String> clashed = new HashMap<>();
+
+    /** The path this one clashes with, or null (and it is remembered). */
+    String clash(String path) {
+      int slash = path.lastIndexOf('/');
+      String parent = slash < 0 ? "" : path.substring(0, slash);
+      while (!parents.isEmpty() && !(parent.equals(parents.peek())
+          || parent.startsWith(parents.peek() + "/"))) {
+        parents.pop();
+        siblings.pop();
+      }
+      for (Map.Entry<String, String> c : clashed.entrySet()) {
+        if (path.startsWith(c.getKey() + "/")) {
+          return c.getValue() + path.substring(c.getKey().length());
+        }
+      }
+      Map<String, String> names;
+      if (parent.isEmpty()) {
+        names = top;
+      } else if (parent.equals(parents.peek())) {
+        names = siblings.peek();
+      } else {
+        names = new HashMap<>();
+        parents.push(parent);
+        siblings.push(names);
+      }
+      String folded = path.substring(slash + 1).toLowerCase(Locale.ROOT);
+      String other = names.putIfAbsent(folded, path);
+      if (other != null) {
+        clashed.put(path, other);
+      }
+      return other;
+    }
   }
 
   private record Placed(ManifestEntry entry, Path path) {}

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import p3backup.paths.EntryType;
 import p3backup.paths.KeyMapper;
 import p3backup.problems.Problems;
@@ -32,7 +33,7 @@ public final class Scanner {
   private final String keyPrefix;
   private final RunListener listener;
   private final Problems problems;
-  private final List<LocalEntry> entries = new ArrayList<>();
+  private long count;
 
   public Scanner(Path root, ExcludeRules excludes, boolean followLinks, String keyPrefix,
       RunListener listener, Problems problems) {
@@ -44,58 +45,141 @@ public final class Scanner {
     this.problems = problems;
   }
 
-  /** Scans the tree; entries come sorted by path. The root itself is not an entry. */
+  /** Scans the whole tree into a list, sorted by path. The root itself is not an entry. */
   public List<LocalEntry> scan() throws IOException {
+    List<LocalEntry> entries = new ArrayList<>();
+    scan(entries::add);
+    return entries;
+  }
+
+  /**
+   * Walks the tree and hands each entry to {@code each} in path order (the manifest's order:
+   * plain string order of the slash paths), as it goes. Memory holds the listings of the
+   * directories on the path being walked (and of the few directories whose names sort between
+   * a sibling's name and that sibling's children, such as {@code a-b} between {@code a} and
+   * {@code a/x}), never the tree.
+   */
+  public void scan(Consumer<LocalEntry> each) throws IOException {
     Set<String> ancestors = new HashSet<>();
     FileStat rootStat = FileStat.read(root, true);
     if (rootStat.inode() != null) {
       ancestors.add(rootStat.inode());
     }
-    walk(root, "", ancestors);
-    entries.sort(Comparator.comparing(LocalEntry::path));
-    return entries;
+    Listing top = list(root, "", ancestors);
+    if (top != null) {
+      emit(top, ancestors, each);
+    }
   }
 
-  /** Lists a directory's included children; returns how many were kept. */
-  private int walk(Path dir, String rel, Set<String> ancestors) {
-    List<Path> children = new ArrayList<>();
+  /** A directory's included children, sorted by name, each with its stat. */
+  private record Listing(Path dir, List<Child> children) {}
+
+  /** A child as listed, before it is handed on (directories: before their own listing). */
+  private record Child(Path file, String path, String name, EntryType type, FileStat stat,
+      String linkTarget) {}
+
+  /**
+   * Hands on a listed directory's entries and, recursively, its subdirectories', in path order:
+   * a directory {@code d} is an entry at the place of its name and a subtree at the place of
+   * {@code d/}, which sorts after names such as {@code d-x} and {@code d.x}. A directory's own
+   * listing is made when its entry is handed on, since the entry says whether it is empty.
+   */
+  private void emit(Listing listing, Set<String> ancestors, Consumer<LocalEntry> each) {
+    List<Object[]> order = new ArrayList<>(listing.children().size() + 8);
+    for (Child c : listing.children()) {
+      order.add(new Object[] {c.name(), c, Boolean.FALSE});
+      if (c.type() == EntryType.DIR) {
+        order.add(new Object[] {c.name() + "/", c, Boolean.TRUE});
+      }
+    }
+    order.sort((x, y) -> ((String) x[0]).compareTo((String) y[0]));
+    java.util.Map<String, Listing> opened = new java.util.HashMap<>();
+    for (Object[] item : order) {
+      Child c = (Child) item[1];
+      if (item[2] == Boolean.TRUE) {
+        Listing sub = opened.remove(c.name());
+        if (sub != null) {
+          boolean added = c.stat().inode() != null && ancestors.add(c.stat().inode());
+          try {
+            emit(sub, ancestors, each);
+          } finally {
+            if (added) {
+              ancestors.remove(c.stat().inode());
+            }
+          }
+        }
+        continue;
+      }
+      boolean empty = false;
+      if (c.type() == EntryType.DIR) {
+        boolean added = c.stat().inode() != null && ancestors.add(c.stat().inode());
+        Listing sub;
+        try {
+          sub = list(c.file(), c.path(), ancestors);
+        } finally {
+          if (added) {
+            ancestors.remove(c.stat().inode());
+          }
+        }
+        if (sub != null) {
+          opened.put(c.name(), sub);
+          empty = sub.children().isEmpty();
+        } else {
+          empty = false; // unreadable: named as a problem; its entry stays, with no marker
+        }
+      }
+      listener.scanned(++count);
+      each.accept(LocalEntry.in(listing.dir(), c.file(), c.path(), c.type(), c.stat(),
+          c.linkTarget(), empty));
+    }
+  }
+
+  /**
+   * Lists a directory's included children, sorted by name; null when it can't be listed (named
+   * in problems). {@code ancestors} holds the inodes of the directories from the root to
+   * {@code dir}, itself included: a child directory among them is a loop.
+   */
+  private Listing list(Path dir, String rel, Set<String> ancestors) {
+    List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path child : stream) {
-        children.add(child);
+        files.add(child);
       }
     } catch (AccessDeniedException e) {
       problems.add(rel.isEmpty() ? "." : rel, "cannot list directory: permission denied");
-      return -1;
+      return null;
     } catch (IOException e) {
       problems.add(rel.isEmpty() ? "." : rel, "cannot list directory: " + describe(e));
-      return -1;
+      return null;
     }
-    children.sort(Comparator.comparing(p -> p.getFileName().toString()));
-    int kept = 0;
-    for (Path child : children) {
-      String name = child.getFileName().toString();
+    List<Child> children = new ArrayList<>(files.size());
+    for (Path file : files) {
+      String name = file.getFileName().toString();
       String path = rel.isEmpty() ? name : rel + "/" + name;
       if (rel.isEmpty() && name.equals(RESERVED)) {
         problems.warn("skipping " + RESERVED + " at the top of the tree: that name is"
             + " reserved for p3backup's snapshots in the bucket");
         continue;
       }
-      if (visit(dir, child, path, ancestors)) {
-        kept++;
+      Child c = visit(file, name, path, ancestors);
+      if (c != null) {
+        children.add(c);
       }
     }
-    return kept;
+    children.sort(Comparator.comparing(Child::name));
+    return new Listing(dir, children);
   }
 
-  private boolean visit(Path parent, Path file, String path, Set<String> ancestors) {
+  /** A child with its stat, or null when it is excluded, special, unreadable or a loop. */
+  private Child visit(Path file, String name, String path, Set<String> ancestors) {
     FileStat stat;
     try {
       stat = FileStat.read(file, false);
     } catch (NoSuchFileException e) {
-      return false; // vanished since the listing: not part of this snapshot
+      return null; // vanished since the listing: not part of this snapshot
     } catch (IOException e) {
       problems.add(path, "cannot read attributes: " + describe(e));
-      return false;
+      return null;
     }
     String linkTarget = null;
     if (stat.kind() == FileStat.Kind.LINK) {
@@ -104,57 +188,41 @@ public final class Scanner {
           stat = FileStat.read(file, true);
         } catch (IOException e) {
           problems.add(path, "broken symbolic link: " + describe(e));
-          return false;
+          return null;
         }
       } else {
         try {
           linkTarget = slashes(file, Files.readSymbolicLink(file).toString());
         } catch (IOException e) {
           problems.add(path, "cannot read symbolic link: " + describe(e));
-          return false;
+          return null;
         }
       }
     }
     boolean dir = stat.kind() == FileStat.Kind.DIR;
     if (!excludes.isEmpty() && excludes.isExcluded(path, dir)) {
-      return false;
+      return null;
     }
-    listener.scanned(entries.size() + 1);
     switch (stat.kind()) {
       case OTHER -> {
         problems.add(path, "special file (FIFO, socket or device): skipped");
-        return false;
+        return null;
       }
       case LINK -> {
-        if (!keyFits(path, false)) {
-          return false;
-        }
-        entries.add(LocalEntry.in(parent, file, path, EntryType.LINK, stat, linkTarget, false));
-        return true;
+        return keyFits(path, false) ? new Child(file, path, name, EntryType.LINK, stat, linkTarget) : null;
       }
       case FILE -> {
-        if (!keyFits(path, false)) {
-          return false;
-        }
-        entries.add(LocalEntry.in(parent, file, path, EntryType.FILE, stat, null, false));
-        return true;
+        return keyFits(path, false) ? new Child(file, path, name, EntryType.FILE, stat, null) : null;
       }
       case DIR -> {
         if (!keyFits(path, true)) {
-          return false;
+          return null;
         }
-        if (stat.inode() != null && !ancestors.add(stat.inode())) {
+        if (stat.inode() != null && ancestors.contains(stat.inode())) {
           problems.add(path, "symbolic link loop: the directory contains itself; skipped");
-          return false;
+          return null;
         }
-        int index = entries.size();
-        entries.add(null);
-        int kept = walk(file, path, ancestors);
-        if (stat.inode() != null) {
-          ancestors.remove(stat.inode());
-        }
-        entries.set(index, LocalEntry.in(parent, file, path, EntryType.DIR, stat, null, kept == 0));
-        return true;
+        return new Child(file, path, name, EntryType.DIR, stat, null);
       }
       default -> throw new IllegalStateException();
     }

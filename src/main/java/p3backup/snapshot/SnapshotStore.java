@@ -239,11 +239,19 @@ public final class SnapshotStore {
    * breaks) to a local file that the cache keeps or the reader deletes when closed.
    */
   public ManifestReader open(SnapshotRef ref) {
+    return open(ref, true);
+  }
+
+  /**
+   * Like {@link #open(SnapshotRef)}; {@code ordered} false leaves entries out of path order to
+   * the caller (a restore names each) instead of refusing the manifest at the first one.
+   */
+  public ManifestReader open(SnapshotRef ref, boolean ordered) {
     String name = "snapshot " + ref.id();
     Path cached = cache == null ? null : cache.find(bucket, keyPrefix, ref).orElse(null);
     if (cached != null) {
       try {
-        ManifestReader r = ManifestReader.open(Files.newInputStream(cached), name);
+        ManifestReader r = ManifestReader.open(Files.newInputStream(cached), name, ordered);
         if (r.id().equals(ref.id())) {
           return r;
         }
@@ -259,7 +267,7 @@ public final class SnapshotStore {
           : cache.keep(bucket, keyPrefix, ref.id(), ref.etag(), null, file).orElse(null);
       if (kept != null) {
         file = null;
-        return ManifestReader.open(Files.newInputStream(kept), name);
+        return ManifestReader.open(Files.newInputStream(kept), name, ordered);
       }
       Path temp = file;
       return ManifestReader.open(new java.io.FilterInputStream(Files.newInputStream(temp)) {
@@ -271,7 +279,7 @@ public final class SnapshotStore {
             Files.deleteIfExists(temp);
           }
         }
-      }, name);
+      }, name, ordered);
     } catch (IOException | RuntimeException e) {
       if (file != null) {
         deleteQuietly(file);

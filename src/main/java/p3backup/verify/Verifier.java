@@ -3,9 +3,7 @@ package p3backup.verify;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -20,11 +18,12 @@ import p3backup.scan.Digests;
 import p3backup.scan.ExcludeRules;
 import p3backup.scan.LocalEntry;
 import p3backup.scan.Scanner;
-import p3backup.snapshot.Manifest;
+import p3backup.snapshot.ManifestReader;
 import p3backup.snapshot.ManifestEntry;
 import p3backup.snapshot.SnapshotRef;
 import p3backup.snapshot.SnapshotStore;
 import p3backup.storage.Download;
+import p3backup.storage.KeyIndex;
 import p3backup.storage.ObjectStore;
 import p3backup.storage.Retries;
 import p3backup.storage.StorageException;
@@ -49,154 +48,192 @@ public final class Verifier {
     this.problems = new Problems(listener);
   }
 
+  /** Downloads handed to the workers ahead of the oldest one still under way. */
+  private static final int WINDOW = 4096;
+
   public VerifyResult run() throws IOException, InterruptedException {
     SnapshotStore snapshots = new SnapshotStore(store, options.bucket(), options.keyPrefix(), options.cache());
     snapshots.requireBucket();
     List<SnapshotRef> all = snapshots.list();
     SnapshotRef ref = snapshots.require(all, options.snapshot());
-    Manifest manifest = snapshots.load(ref);
     boolean latest = ref.equals(all.get(all.size() - 1));
 
     listener.phase("verify");
     // One listing. The latest snapshot is checked against the current objects: the bucket's
-    // plain view must mirror it. An older one that names object versions (a bucket that keeps
-    // them) is checked against every version, so against the versions it names rather than
-    // against what has replaced them since.
-    Map<String, Long> listed = new HashMap<>();
-    Map<String, Long> versions = new HashMap<>();
-    if (!latest && manifest.entries().stream().anyMatch(e -> e.versionId() != null)) {
+    // plain view must mirror it. An older one is checked against every version (on a bucket
+    // that keeps them), so against the versions it names rather than against what has replaced
+    // them since. Sizes are held by key hash, 16 bytes per object.
+    KeyIndex listed = new KeyIndex();
+    KeyIndex versions = new KeyIndex();
+    if (!latest) {
       store.listVersions(options.bucket(), options.keyPrefix(), v -> {
         if (v.deleteMarker()) {
           return;
         }
         if (v.versionId() != null) {
-          versions.put(v.key() + '\u0000' + v.versionId(), v.size());
+          versions.add(v.key() + '\u0000' + v.versionId(), v.size());
         }
         if (v.latest()) {
-          listed.put(v.key(), v.size());
+          listed.add(v.key(), v.size());
         }
       });
     } else {
-      store.list(options.bucket(), options.keyPrefix(), o -> listed.put(o.key(), o.size()));
+      store.list(options.bucket(), options.keyPrefix(), o -> listed.add(o.key(), o.size()));
     }
-    List<ManifestEntry> present = new ArrayList<>();
+    listed.seal();
+    versions.seal();
+    boolean byVersion = versions.size() > 0;
     long checked = 0;
-    for (ManifestEntry e : manifest.entries()) {
-      if (!e.hasObject()) {
-        continue;
-      }
-      checked += e.type() == EntryType.FILE ? 1 : 0;
-      String key = KeyMapper.objectKey(options.keyPrefix(), e.path(), e.type() == EntryType.DIR);
-      // A server that lists no versions gives none: the current object stands in for it.
-      Long size = e.versionId() != null && !versions.isEmpty()
-          ? versions.get(key + '\u0000' + e.versionId()) : listed.get(key);
-      if (size == null) {
-        problems.add(e.path(), "missing from the bucket"
-            + (e.versionId() != null && !versions.isEmpty() ? " (version " + e.versionId() + ")" : ""));
-      } else if (e.type() == EntryType.FILE && size != e.size()) {
-        problems.add(e.path(), "is " + size + " bytes in the bucket, " + e.size() + " recorded");
-      } else if (e.type() == EntryType.FILE) {
-        present.add(e);
-      }
-    }
+    String id;
     AtomicLong bytesRead = new AtomicLong();
-    if (options.readData()) {
-      readData(present, bytesRead);
+    ExecutorService pool = options.readData() ? Workers.pool("p3backup-verify", options.jobs()) : null;
+    try (ManifestReader manifest = snapshots.open(ref)) {
+      id = manifest.id();
+      if (options.readData()) {
+        listener.totals(manifest.files(), manifest.bytes());
+      }
+      java.util.ArrayDeque<Future<?>> window = new java.util.ArrayDeque<>();
+      for (ManifestEntry e; (e = manifest.next()) != null; ) {
+        if (!e.hasObject()) {
+          continue;
+        }
+        checked += e.type() == EntryType.FILE ? 1 : 0;
+        String key = KeyMapper.objectKey(options.keyPrefix(), e.path(), e.type() == EntryType.DIR);
+        // A server that lists no versions gives none: the current object stands in for it.
+        boolean version = e.versionId() != null && byVersion;
+        long size = version ? versions.get(key + '\u0000' + e.versionId(), -1) : listed.get(key, -1);
+        if (size < 0) {
+          problems.add(e.path(), "missing from the bucket"
+              + (version ? " (version " + e.versionId() + ")" : ""));
+        } else if (e.type() == EntryType.FILE && size != e.size()) {
+          problems.add(e.path(), "is " + size + " bytes in the bucket, " + e.size() + " recorded");
+        } else if (e.type() == EntryType.FILE && pool != null) {
+          while (window.size() >= WINDOW) {
+            await(window.pollFirst(), window);
+          }
+          ManifestEntry file = e;
+          window.addLast(pool.submit(() -> readData(file, bytesRead)));
+        }
+      }
+      while (!window.isEmpty()) {
+        await(window.pollFirst(), window);
+      }
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
     }
 
     List<String> added = new ArrayList<>();
     List<String> changed = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     if (options.directory() != null) {
-      compare(manifest, added, changed, missing);
+      try (ManifestReader manifest = snapshots.open(ref)) {
+        compare(manifest, added, changed, missing);
+      }
     }
-    return new VerifyResult(options.bucket(), options.keyPrefix(), manifest.id(), checked,
+    return new VerifyResult(options.bucket(), options.keyPrefix(), id, checked,
         bytesRead.get(), problems.sorted(), added, changed, missing);
   }
 
-  private void readData(List<ManifestEntry> files, AtomicLong bytesRead) throws InterruptedException {
-    listener.totals(files.size(), files.stream().mapToLong(ManifestEntry::size).sum());
-    ExecutorService pool = Workers.pool("p3backup-verify", options.jobs());
+  private static void await(Future<?> job, java.util.Collection<Future<?>> others)
+      throws InterruptedException {
     try {
-      List<Future<?>> jobs = new ArrayList<>();
-      for (ManifestEntry e : files) {
-        jobs.add(pool.submit(() -> {
-          String key = KeyMapper.objectKey(options.keyPrefix(), e.path(), false);
-          MessageDigest sha = Digests.sha256();
-          long n;
-          try {
-            n = Retries.of(() -> {
-              sha.reset();
-              long read = 0;
-              try (Download d = store.open(options.bucket(), key, e.versionId())) {
-                byte[] buf = new byte[1 << 16];
-                int r;
-                while ((r = d.stream().read(buf)) > 0) {
-                  sha.update(buf, 0, r);
-                  read += r;
-                  listener.bytes(r);
-                }
-                if (d.length() < 0 || read != d.length()) {
-                  throw new java.io.IOException("download ended after " + read + " bytes"); // retried
-                }
-              }
-              return read;
-            });
-          } catch (StorageException s) {
-            if (s.kind() != StorageException.Kind.NOT_FOUND) {
-              throw s;
-            }
-            problems.add(e.path(), "missing from the bucket"
-                + (e.versionId() != null ? " (version " + e.versionId() + ")" : ""));
-            return null;
-          }
-          bytesRead.addAndGet(n);
-          if (n != e.size() || !Digests.hex(sha.digest()).equals(e.sha256())) {
-            problems.add(e.path(), "content does not match the recorded SHA-256");
-          }
-          listener.fileDone(e.path());
-          return null;
-        }));
+      job.get();
+    } catch (ExecutionException ex) {
+      others.forEach(x -> x.cancel(true));
+      if (ex.getCause() instanceof RuntimeException re) {
+        throw re;
       }
-      for (Future<?> j : jobs) {
-        try {
-          j.get();
-        } catch (ExecutionException ex) {
-          jobs.forEach(x -> x.cancel(true));
-          if (ex.getCause() instanceof RuntimeException re) {
-            throw re;
-          }
-          throw new IllegalStateException(ex.getCause());
-        }
-      }
-    } finally {
-      pool.shutdownNow();
+      throw new IllegalStateException(ex.getCause());
     }
   }
 
-  /** What differs between the directory and the snapshot: new, changed and missing paths. */
-  private void compare(Manifest manifest, List<String> added, List<String> changed,
+  /** Downloads one file's object and checks it against the recorded size and SHA-256. */
+  private Void readData(ManifestEntry e, AtomicLong bytesRead) throws IOException, InterruptedException {
+    String key = KeyMapper.objectKey(options.keyPrefix(), e.path(), false);
+    MessageDigest sha = Digests.sha256();
+    long n;
+    try {
+      n = Retries.of(() -> {
+        sha.reset();
+        long read = 0;
+        try (Download d = store.open(options.bucket(), key, e.versionId())) {
+          byte[] buf = new byte[1 << 16];
+          int r;
+          while ((r = d.stream().read(buf)) > 0) {
+            sha.update(buf, 0, r);
+            read += r;
+            listener.bytes(r);
+          }
+          if (d.length() < 0 || read != d.length()) {
+            throw new java.io.IOException("download ended after " + read + " bytes"); // retried
+          }
+        }
+        return read;
+      });
+    } catch (StorageException s) {
+      if (s.kind() != StorageException.Kind.NOT_FOUND) {
+        throw s;
+      }
+      problems.add(e.path(), "missing from the bucket"
+          + (e.versionId() != null ? " (version " + e.versionId() + ")" : ""));
+      return null;
+    }
+    bytesRead.addAndGet(n);
+    if (n != e.size() || !Digests.hex(sha.digest()).equals(e.sha256())) {
+      problems.add(e.path(), "content does not match the recorded SHA-256");
+    }
+    listener.fileDone(e.path());
+    return null;
+  }
+
+  /**
+   * What differs between the directory and the snapshot: new, changed and missing paths. The
+   * scan and the manifest are walked in lock-step, both in path order.
+   */
+  private void compare(ManifestReader manifest, List<String> added, List<String> changed,
       List<String> missing) throws IOException {
     listener.phase("compare");
-    List<LocalEntry> local = new Scanner(options.directory(), ExcludeRules.none(), false,
-        options.keyPrefix(), listener, problems).scan();
-    Map<String, ManifestEntry> recorded = new HashMap<>();
-    for (ManifestEntry e : manifest.entries()) {
-      recorded.put(e.path(), e);
-    }
-    for (LocalEntry l : local) {
-      ManifestEntry r = recorded.remove(l.path());
-      if (r == null) {
-        added.add(l.path());
-      } else if (r.type() != l.type()) {
-        changed.add(l.path());
-      } else if (l.type() == EntryType.LINK && !Objects.equals(r.linkTarget(), l.linkTarget())) {
-        changed.add(l.path());
-      } else if (l.type() == EntryType.FILE && !sameContent(l, r)) {
-        changed.add(l.path());
+    ManifestEntry[] r = {manifest.next()};
+    IOException[] failed = {null};
+    try {
+      new Scanner(options.directory(), ExcludeRules.none(), false, options.keyPrefix(), listener,
+        problems).scan(l -> {
+          try {
+            while (r[0] != null && r[0].path().compareTo(l.path()) < 0) {
+              missing.add(r[0].path());
+              r[0] = manifest.next();
+            }
+            if (r[0] == null || !r[0].path().equals(l.path())) {
+              added.add(l.path());
+              return;
+            }
+            ManifestEntry rec = r[0];
+            r[0] = manifest.next();
+            if (rec.type() != l.type()) {
+              changed.add(l.path());
+            } else if (l.type() == EntryType.LINK && !Objects.equals(rec.linkTarget(), l.linkTarget())) {
+              changed.add(l.path());
+            } else if (l.type() == EntryType.FILE && !sameContent(l, rec)) {
+              changed.add(l.path());
+            }
+          } catch (IOException e) {
+            if (failed[0] == null) {
+              failed[0] = e;
+            }
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    } catch (java.io.UncheckedIOException e) {
+      if (failed[0] != null) {
+        throw failed[0];
       }
+      throw e;
     }
-    missing.addAll(recorded.keySet());
+    for (ManifestEntry rest = r[0]; rest != null; rest = manifest.next()) {
+      missing.add(rest.path());
+    }
     added.sort(null);
     changed.sort(null);
     missing.sort(null);
