@@ -22,15 +22,18 @@ import p3backup.storage.StorageException;
 
 /**
  * The journal of a backup under way: the files it has uploaded so far, kept in the bucket so that
- * a run that dies (killed, network gone) loses nothing, and the next run uploads only what is
- * still missing. It is rewritten every {@link #EVERY} while files land (its heartbeat; the
- * system property {@code p3backup.journal.millis} changes the period), deleted once the
- * snapshot is saved, and tells two runs on one target apart: a run
- * whose journal is fresh and whose process lives makes a second run refuse to start.
+ * a run that dies (killed, network gone) loses at most about the last second of uploads, and the
+ * next run uploads only what is still missing. It goes up in append-only segments ({@link
+ * SnapshotStore#runSegmentKey}): every {@link #EVERY} while files land (the system property
+ * {@code p3backup.journal.millis} changes the period) one small object with the entries that
+ * landed since the segment before, and at least every {@link #STALE}/4 one, empty if need be, as
+ * the run's heartbeat. Memory holds only the entries since the last segment. All segments are
+ * deleted once the snapshot is saved. The journal also tells two runs on one target apart: a run
+ * whose newest segment is fresh and whose process lives makes a second run refuse to start.
  */
 final class RunJournal implements AutoCloseable {
   static final Duration EVERY = RunGuard.HEARTBEAT;
-  /** A journal not rewritten for this long belongs to a run that is gone. */
+  /** A journal not written for this long belongs to a run that is gone. */
   static final Duration STALE = RunGuard.STALE;
 
   private final SnapshotStore snapshots;
@@ -40,14 +43,30 @@ final class RunJournal implements AutoCloseable {
   private final Problems problems;
   private final RunGuard guard;
   private final List<RunRef> dead = new ArrayList<>();
-  private final List<ManifestEntry> uploaded = new ArrayList<>();
+  /** Guards {@link #pending}: the entries that landed since the last segment. */
+  private final Object lock = new Object();
+  private List<ManifestEntry> pending = new ArrayList<>();
+  /** Guards the segment writes (one at a time) and the fields below. */
+  private final Object writing = new Object();
   private String id;
-  private int written;
+  /** The number of the next segment to write. */
+  private long next;
+  /** The highest segment number ever sent (it may have landed even when its request failed). */
+  private long highest = -1;
   private Instant lastWrite = Instant.EPOCH;
+  private boolean failing;
   private Heartbeat heartbeat;
+  private final Duration every;
 
   RunJournal(SnapshotStore snapshots, ObjectStore store, BackupOptions options, Clock clock,
       Problems problems) {
+    this(snapshots, store, options, clock, problems, EVERY);
+  }
+
+  /** A journal that looks every {@code every} whether a segment is due (tests). */
+  RunJournal(SnapshotStore snapshots, ObjectStore store, BackupOptions options, Clock clock,
+      Problems problems, Duration every) {
+    this.every = every;
     this.snapshots = snapshots;
     this.store = store;
     this.options = options;
@@ -59,7 +78,7 @@ final class RunJournal implements AutoCloseable {
   /**
    * Looks at the journals found under the target: refuses (a StorageException) when another run
    * or a forget is under way; returns, by path, what the dead runs newer than {@code previous}
-   * uploaded.
+   * uploaded (every segment of each, as the listing found them).
    */
   Map<String, ManifestEntry> takeOver(SnapshotStore.Listing listing, Manifest previous) {
     for (RunRef forget : listing.forgets()) {
@@ -101,7 +120,8 @@ final class RunJournal implements AutoCloseable {
   private void abortLeftUploads() {
     Instant last = dead.stream().map(RunRef::lastWritten).filter(Objects::nonNull)
         .max(Comparator.naturalOrder()).orElse(clock.instant());
-    Instant cutoff = last.plus(EVERY.multipliedBy(3));
+    // It may have started uploads until its next heartbeat was due.
+    Instant cutoff = last.plus(STALE.dividedBy(4)).plus(EVERY.multipliedBy(3));
     try {
       for (ObjectStore.PendingUpload u : store.pendingUploads(options.bucket(), options.keyPrefix())) {
         if (u.initiated() == null || !u.initiated().isAfter(cutoff)) {
@@ -118,63 +138,114 @@ final class RunJournal implements AutoCloseable {
   }
 
   /**
-   * Starts this run's journal before its first upload. If another run or a forget started at the
-   * same moment the older one goes on and this one refuses (a forget of the same id goes on).
+   * Starts this run's journal (its first segment, empty) before its first upload. If another
+   * run or a forget started at the same moment the older one goes on and this one refuses (a
+   * forget of the same id goes on).
    */
   void start(String runId) {
     this.id = runId;
     write();
     SnapshotStore.Listing now = snapshots.listAll();
     for (RunRef other : now.runs()) {
-      if (!other.id().equals(id) && other.id().compareTo(id) < 0 && !dead.contains(other)
+      if (!other.id().equals(id) && other.id().compareTo(id) < 0 && !isDead(other)
           && guard.alive(other)) {
-        store.delete(options.bucket(), List.of(snapshots.runKey(id)));
+        deleteOwn();
         throw guard.busy(other, "backing up to");
       }
     }
     for (RunRef forget : now.forgets()) {
       if (forget.id().compareTo(id) <= 0 && guard.alive(forget)) {
-        store.delete(options.bucket(), List.of(snapshots.runKey(id)));
+        deleteOwn();
         throw guard.busy(forget, "forgetting snapshots of");
       }
     }
-    heartbeat = Heartbeat.every(EVERY, this::beat);
+    heartbeat = Heartbeat.every(every, this::beat);
   }
 
-  private void beat() {
-    synchronized (uploaded) {
-      if (uploaded.size() == written && !stale()) {
-        return;
+  private boolean isDead(RunRef run) {
+    return dead.stream().anyMatch(d -> d.id().equals(run.id()));
+  }
+
+  private void deleteOwn() {
+    try {
+      snapshots.deleteRuns(List.of(own()));
+    } catch (StorageException e) {
+      // left to the next run, which finds it dead
+    }
+  }
+
+  /** This run's journal: every segment it has sent. */
+  private RunRef own() {
+    synchronized (writing) {
+      List<String> keys = new ArrayList<>();
+      for (long n = 0; n <= highest; n++) {
+        keys.add(snapshots.runSegmentKey(id, n));
       }
+      String newest = snapshots.runSegmentKey(id, Math.max(0, highest));
+      return new RunRef(id, newest, null, keys);
+    }
+  }
+
+  /** Writes a segment when files landed since the last one, or when the heartbeat is due. */
+  void beat() {
+    boolean landed;
+    synchronized (lock) {
+      landed = !pending.isEmpty();
+    }
+    if (!landed && !stale()) {
+      return;
     }
     try {
       write();
+      failing = false;
     } catch (RuntimeException e) {
-      problems.warn("could not update the run's journal: " + e.getMessage());
+      if (!failing) {
+        problems.warn("could not update the run's journal: " + e.getMessage());
+      }
+      failing = true;
     }
   }
 
-  /** Records a file whose object has landed. */
+  /** Records a file whose object has landed (from any thread). */
   void uploaded(ManifestEntry e) {
-    synchronized (uploaded) {
-      uploaded.add(e);
+    synchronized (lock) {
+      pending.add(e);
     }
   }
 
-  /** The journal must be rewritten now and then even when nothing landed: it is the heartbeat. */
+  /** A segment must go up now and then even when nothing landed: it is the heartbeat. */
   private boolean stale() {
-    return clock.instant().isAfter(lastWrite.plus(STALE.dividedBy(4)));
+    synchronized (writing) {
+      return clock.instant().isAfter(lastWrite.plus(STALE.dividedBy(4)));
+    }
   }
 
+  /**
+   * Writes the entries that landed since the last segment as the next segment. When that fails
+   * they stay pending, and the next write sends them again under the same number.
+   */
   private void write() {
-    lastWrite = clock.instant();
-    List<ManifestEntry> copy;
-    synchronized (uploaded) {
-      copy = new ArrayList<>(uploaded);
-      written = copy.size();
+    synchronized (writing) {
+      List<ManifestEntry> batch;
+      synchronized (lock) {
+        batch = pending;
+        pending = new ArrayList<>();
+      }
+      batch.sort(Comparator.comparing(ManifestEntry::path));
+      long n = next;
+      highest = Math.max(highest, n);
+      try {
+        snapshots.saveRunSegment(new Manifest(id, clock.instant(), batch), n, guard.owner());
+      } catch (RuntimeException e) {
+        synchronized (lock) {
+          batch.addAll(pending);
+          pending = batch;
+        }
+        throw e;
+      }
+      next = n + 1;
+      lastWrite = clock.instant();
     }
-    copy.sort(Comparator.comparing(ManifestEntry::path));
-    snapshots.saveRun(new Manifest(id, clock.instant(), copy), guard.owner());
   }
 
   /** After the snapshot is saved: this run's journal and the dead runs' are no longer needed. */
@@ -182,7 +253,7 @@ final class RunJournal implements AutoCloseable {
     stop();
     List<RunRef> done = new ArrayList<>(dead);
     if (id != null) {
-      done.add(new RunRef(id, snapshots.runKey(id), null));
+      done.add(own());
     }
     try {
       for (ObjectStore.ObjectProblem p : snapshots.deleteRuns(done)) {
@@ -200,15 +271,21 @@ final class RunJournal implements AutoCloseable {
     }
   }
 
-  /** On failure: the journal stays in the bucket for the next run to take over. */
+  /** On failure: the journal stays in the bucket for the next run to take over, with what landed last. */
   @Override
   public void close() {
     if (heartbeat != null) {
       stop();
-      try {
-        write();
-      } catch (RuntimeException e) {
-        // the last heartbeat's journal stands
+      boolean landed;
+      synchronized (lock) {
+        landed = !pending.isEmpty();
+      }
+      if (landed) {
+        try {
+          write();
+        } catch (RuntimeException e) {
+          // the segments already written stand
+        }
       }
     }
   }

@@ -30,8 +30,9 @@ import p3backup.storage.ObjectVersion;
  * One forget: {@link #plan} decides, from the snapshot listing, every manifest and one version
  * listing, what goes; {@link #execute} removes it. Nothing is changed before the plan is whole.
  *
- * <p>What the journal of a backup that died lists counts as kept: the next backup takes those
- * files over as uploaded.
+ * <p>What the journal of a backup that died lists (every segment of it) counts as kept: the
+ * next backup takes those files over as uploaded. The journals of finished backups, every
+ * version of every segment where the bucket keeps versions, go.
  *
  * <p>Order, and what a forget that dies leaves: it refuses while a backup or another forget
  * runs on the target (their fresh journals, {@link RunGuard}); it writes its own journal,
@@ -138,6 +139,8 @@ public final class Forgetter {
         }
       });
     }
+    // A finished backup's journal: each of its segments (a key of its own) deleted, its latest
+    // version a delete marker.
     List<ObjectVersion> finished = new ArrayList<>();
     for (List<ObjectVersion> versions : journals.values()) {
       if (versions.stream().anyMatch(v -> v.latest() && v.deleteMarker())) {

@@ -8,19 +8,21 @@ import p3backup.snapshot.SnapshotStore.RunRef;
 import p3backup.storage.StorageException;
 
 /**
- * Tells the journal of a run under way on a target (a backup's under {@code runs/}, a forget's
- * under {@code forgets/}) from one left by a run that is gone: a journal is live when it was
- * rewritten within {@link #STALE} (its heartbeat) and, when written on this host, its process
- * still runs. Backup and forget both ask it, so that neither starts while the other runs.
+ * Tells the journal of a run under way on a target (a backup's segments under {@code runs/ID/},
+ * a forget's object under {@code forgets/}) from one left by a run that is gone: a journal is
+ * live when it was written within {@link #STALE} (its heartbeat: a backup's newest segment, a
+ * forget's rewritten object) and, when written on this host, its process still runs (host and
+ * pid from the metadata of that newest object). Backup and forget both ask it, so that neither starts while the other runs.
  */
 public final class RunGuard {
   /** A journal not rewritten for this long belongs to a run that is gone. */
   public static final Duration STALE = Duration.ofMinutes(2);
   /**
-   * How often a run looks whether its journal is due to be rewritten (the system property
-   * {@code p3backup.journal.millis} changes it).
+   * How often a backup writes a segment of its journal while files land, and how often a run
+   * looks whether its heartbeat is due (the system property {@code p3backup.journal.millis}
+   * changes it).
    */
-  public static final Duration HEARTBEAT = Duration.ofMillis(Long.getLong("p3backup.journal.millis", 10_000L));
+  public static final Duration HEARTBEAT = Duration.ofMillis(Long.getLong("p3backup.journal.millis", 1_000L));
 
   private final SnapshotStore snapshots;
   private final Clock clock;
@@ -66,9 +68,19 @@ public final class RunGuard {
   /** The refusal to start while {@code run} (a backup or a forget, as {@code what} says) runs. */
   public StorageException busy(RunRef run, String what) {
     return new StorageException(StorageException.Kind.CLIENT, "another p3backup run is " + what
-        + " this target (its journal " + run.key() + " was written at " + run.lastWritten()
+        + " this target (its journal " + where(run) + " was written at " + run.lastWritten()
         + "): wait for it to finish; if it is not running, run again after "
-        + STALE.toMinutes() + " minutes or delete that object", null);
+        + STALE.toMinutes() + " minutes or delete " + (segmented(run) ? "those objects" : "that object"),
+        null);
+  }
+
+  /** A backup's journal in segments: named by their folder, runs/ID/. */
+  private static boolean segmented(RunRef run) {
+    return run.key().contains("/" + run.id() + "/");
+  }
+
+  private static String where(RunRef run) {
+    return segmented(run) ? run.key().substring(0, run.key().lastIndexOf('/') + 1) : run.key();
   }
 
   private static String hostName() {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import p3backup.storage.Body;
 import p3backup.storage.ObjectAttributes;
+import p3backup.storage.ObjectInfo;
 import p3backup.storage.ObjectStore;
 import p3backup.storage.PutResult;
 import p3backup.storage.Retries;
@@ -21,10 +22,14 @@ import p3backup.storage.Retries;
  * The snapshots under a target: one gzip manifest object each at {@code
  * [prefix/].p3backup/snapshots/ID.jsonl.gz}. Saving a manifest is a backup's commit point.
  *
- * <p>A backup under way also keeps a journal at {@code [prefix/].p3backup/runs/ID.jsonl.gz}:
- * the same format, listing the files it has uploaded so far, rewritten every half minute (its
- * heartbeat) and deleted after the snapshot is saved. A journal left behind is a run that died;
- * the next run takes over what it uploaded.
+ * <p>A backup under way also keeps a journal: append-only segments at {@code
+ * [prefix/].p3backup/runs/ID/SEQ.jsonl.gz} (SEQ a zero-padded count from 0), each in the same
+ * format, listing the files that landed since the segment before. One goes up every second while
+ * files land, and at least every half minute (its heartbeat: the newest segment's LastModified
+ * says the run lives, its metadata who runs it); all are deleted after the snapshot is saved.
+ * The segments left behind are a run that died; the next run takes over what they list. A
+ * journal of one object at {@code runs/ID.jsonl.gz}, as versions before segments wrote it, is
+ * read likewise, as the run's first segment.
  *
  * <p>A forget under way keeps its journal at {@code [prefix/].p3backup/forgets/ID.jsonl.gz}: the
  * same format, listing the object versions it is about to delete, written before it deletes
@@ -71,14 +76,42 @@ public final class SnapshotStore {
   /** The snapshots (oldest first) and the journals of backups and forgets under way or dead. */
   public record Listing(List<SnapshotRef> snapshots, List<RunRef> runs, List<RunRef> forgets) {}
 
-  /** A run's journal: its id, key, and when it was last written (its heartbeat). */
-  public record RunRef(String id, String key, java.time.Instant lastWritten) {}
+  /**
+   * A run's journal: its id; the key of its newest object (for a backup, its newest segment: whose
+   * metadata names the run's owner); when it was last written (its heartbeat: the newest
+   * LastModified of its objects); and the keys of all its objects (for a backup, its segments in
+   * order, an old single-object journal first; for a forget, its one key).
+   */
+  public record RunRef(String id, String key, java.time.Instant lastWritten, List<String> keys) {
+    public RunRef {
+      keys = List.copyOf(keys);
+    }
+
+    /** A journal of one object. */
+    public RunRef(String id, String key, java.time.Instant lastWritten) {
+      this(id, key, lastWritten, List.of(key));
+    }
+  }
+
+  /** A backup's journal objects, by id, as the listing finds them. */
+  private static final class RunParts {
+    final java.util.TreeMap<Long, String> keys = new java.util.TreeMap<>();
+    Instant last;
+
+    void add(long seq, ObjectInfo o) {
+      keys.put(seq, o.key());
+      if (o.lastModified() != null && (last == null || o.lastModified().isAfter(last))) {
+        last = o.lastModified();
+      }
+    }
+  }
 
   /** Snapshots and run journals, with one listing of p3backup's folder. */
   public Listing listAll() {
     List<SnapshotRef> refs = new ArrayList<>();
     List<RunRef> runs = new ArrayList<>();
     List<RunRef> forgets = new ArrayList<>();
+    Map<String, RunParts> parts = new java.util.HashMap<>();
     String prefix = keyPrefix + DIR;
     store.list(bucket, prefix, o -> {
       String rest = o.key().substring(prefix.length());
@@ -93,17 +126,31 @@ public final class SnapshotStore {
       }
       String in = folder;
       String name = rest.substring(in.length());
+      if (in.equals("runs/") && name.indexOf('/') > 0) {
+        // A segment: runs/ID/SEQ.jsonl.gz.
+        String id = name.substring(0, name.indexOf('/'));
+        String seq = name.substring(id.length() + 1);
+        if (seq.endsWith(SUFFIX) && seq.length() > SUFFIX.length()
+            && seq.substring(0, seq.length() - SUFFIX.length()).chars().allMatch(c -> c >= '0' && c <= '9')
+            && seq.length() - SUFFIX.length() <= 18 && SnapshotId.parse(id).isPresent()) {
+          parts.computeIfAbsent(id, k -> new RunParts())
+              .add(Long.parseLong(seq.substring(0, seq.length() - SUFFIX.length())), o);
+        }
+        return;
+      }
       if (name.endsWith(SUFFIX) && !name.contains("/")) {
         String id = name.substring(0, name.length() - SUFFIX.length());
         SnapshotId.parse(id).ifPresent(t -> {
           switch (in) {
-            case "runs/" -> runs.add(new RunRef(id, o.key(), o.lastModified()));
+            case "runs/" -> parts.computeIfAbsent(id, k -> new RunParts()).add(-1, o);
             case "forgets/" -> forgets.add(new RunRef(id, o.key(), o.lastModified()));
             default -> refs.add(new SnapshotRef(id, o.key(), t, o.etag(), o.size()));
           }
         });
       }
     });
+    parts.forEach((id, p) -> runs.add(new RunRef(id, p.keys.lastEntry().getValue(), p.last,
+        new ArrayList<>(p.keys.values()))));
     refs.sort(Comparator.comparing(SnapshotRef::id));
     runs.sort(Comparator.comparing(RunRef::id));
     forgets.sort(Comparator.comparing(RunRef::id));
@@ -135,18 +182,77 @@ public final class SnapshotStore {
     return keyPrefix + FORGETS;
   }
 
-  /** Writes (or rewrites) a run's journal; {@code who} goes in its metadata. */
-  public void saveRun(Manifest journal, Map<String, String> who) {
-    put(keyPrefix + RUNS + journal.id() + SUFFIX, journal, who);
+  /**
+   * Writes one segment of a run's journal (the entries that landed since the segment before);
+   * {@code who} goes in its metadata. Writing the same segment again replaces it.
+   */
+  public void saveRunSegment(Manifest segment, long seq, Map<String, String> who) {
+    put(runSegmentKey(segment.id(), seq), segment, who);
   }
 
-  /** Reads a run's journal. */
+  /** The key of segment {@code seq} of run {@code id}'s journal. */
+  public String runSegmentKey(String id, long seq) {
+    return keyPrefix + RUNS + id + "/" + String.format("%08d", seq) + SUFFIX;
+  }
+
+  /** The key of a run's journal as one object, as versions before segments wrote it. */
+  public String legacyRunKey(String id) {
+    return keyPrefix + RUNS + id + SUFFIX;
+  }
+
+  /** How many segments of a journal are read at once. */
+  private static final int PARALLEL_READS = 8;
+
   /**
-   * Reads a run's journal; empty when it is gone since the listing: the run finished and deleted
-   * it (some servers, S3Mock among them, also list a key whose latest version is a delete marker).
+   * Reads a run's journal: all its segments (as the listing found them), their entries by path,
+   * a later segment's over an earlier one's, in path order. A segment gone since the listing is
+   * passed over (the run finished and is deleting them; some servers, S3Mock among them, also
+   * list a key whose latest version is a delete marker); empty when all are gone.
    */
   public Optional<Manifest> loadRun(RunRef ref) {
-    return readJournal(ref.key(), "journal of run " + ref.id());
+    List<String> keys = ref.keys();
+    List<Optional<Manifest>> read = new ArrayList<>();
+    if (keys.size() <= 1) {
+      keys.forEach(k -> read.add(readJournal(k, "journal of run " + ref.id())));
+    } else {
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+          Math.min(PARALLEL_READS, keys.size()), r -> {
+            Thread t = new Thread(r, "p3backup-journal-read");
+            t.setDaemon(true);
+            return t;
+          });
+      try {
+        List<java.util.concurrent.Future<Optional<Manifest>>> futures = new ArrayList<>();
+        for (String k : keys) {
+          futures.add(pool.submit(() -> readJournal(k, "journal of run " + ref.id() + " ("
+              + k.substring(k.lastIndexOf('/') + 1) + ")")));
+        }
+        for (java.util.concurrent.Future<Optional<Manifest>> f : futures) {
+          read.add(f.get());
+        }
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UncheckedIOException("journal of run " + ref.id() + ": interrupted",
+            new java.io.InterruptedIOException());
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    Map<String, ManifestEntry> entries = new java.util.TreeMap<>();
+    Instant time = null;
+    for (Optional<Manifest> m : read) {
+      if (m.isPresent()) {
+        m.get().entries().forEach(e -> entries.put(e.path(), e));
+        time = m.get().time();
+      }
+    }
+    return time == null ? Optional.empty()
+        : Optional.of(new Manifest(ref.id(), time, new ArrayList<>(entries.values())));
   }
 
   private Optional<Manifest> readJournal(String key, String name) {
@@ -160,21 +266,23 @@ public final class SnapshotStore {
     }
   }
 
-  /** Who wrote a run's journal (host, pid), from its metadata. */
+  /** Who wrote a run's journal (host, pid), from the metadata of its newest object. */
   public Map<String, String> runOwner(RunRef ref) {
     return store.head(bucket, ref.key());
   }
 
-  /** Deletes run journals; a failure only leaves them to the next run. */
+  /**
+   * Deletes run journals, every object of each (DeleteObjects, up to {@link
+   * ObjectStore#DELETE_BATCH} keys a request); a failure only leaves them to the next run.
+   */
   public List<ObjectStore.ObjectProblem> deleteRuns(List<RunRef> runs) {
-    if (runs.isEmpty()) {
-      return List.of();
+    List<String> keys = new ArrayList<>();
+    runs.forEach(r -> keys.addAll(r.keys()));
+    List<ObjectStore.ObjectProblem> problems = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i += ObjectStore.DELETE_BATCH) {
+      problems.addAll(store.delete(bucket, keys.subList(i, Math.min(keys.size(), i + ObjectStore.DELETE_BATCH))));
     }
-    return store.delete(bucket, runs.stream().map(RunRef::key).toList());
-  }
-
-  public String runKey(String id) {
-    return keyPrefix + RUNS + id + SUFFIX;
+    return problems;
   }
 
   public Optional<SnapshotRef> latestRef() {

@@ -233,17 +233,27 @@ class ForgetterTest {
     assertEquals(2, r.versionsDeleted());
   }
 
-  @Test
-  void whatADeadBackupUploadedIsKeptForTheBackupThatTakesItOver() throws Exception {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void whatADeadBackupUploadedIsKeptForTheBackupThatTakesItOver(boolean oldJournal) throws Exception {
     InMemoryObjectStore store = new InMemoryObjectStore(false);
     sixDays(store, false);
-    // A backup died after uploading b.txt again (the same bytes): its journal lists it.
+    // A backup died after uploading b.txt again (the same bytes): its journal lists it, in its
+    // second segment (or in a journal of one object, as versions before segments wrote it).
     SnapshotStore snapshots = new SnapshotStore(store, BUCKET, "");
     ManifestEntry b = snapshots.load(snapshots.list().get(0)).entries().stream()
         .filter(e -> e.path().equals("b.txt")).findFirst().orElseThrow();
     String host = new p3backup.snapshot.RunGuard(snapshots, clock).owner().get("host");
-    snapshots.saveRun(new Manifest("20240330T120000.000Z", clock.instant(), List.of(b)),
-        Map.of("host", host, "pid", Long.toString(Long.MAX_VALUE)));
+    Map<String, String> dead = Map.of("host", host, "pid", Long.toString(Long.MAX_VALUE));
+    String id = "20240330T120000.000Z";
+    if (oldJournal) {
+      store.putRaw(BUCKET, snapshots.legacyRunKey(id),
+          p3backup.snapshot.ManifestCodec.encode(new Manifest(id, clock.instant(), List.of(b))), dead);
+    } else {
+      snapshots.saveRunSegment(new Manifest(id, clock.instant(), List.of()), 0, dead);
+      snapshots.saveRunSegment(new Manifest(id, clock.instant(), List.of(b)), 1, dead);
+      snapshots.saveRunSegment(new Manifest(id, clock.instant(), List.of()), 2, dead);
+    }
     clock.now = day(7);
     ForgetResult r = forget(store, keepLast(2), List.of(), false);
     assertEquals(List.of(), r.problems());
@@ -309,6 +319,30 @@ class ForgetterTest {
     StorageException b = assertThrows(StorageException.class, () -> backup(store, tree, false));
     assertTrue(b.getMessage().contains(forgetting) && b.getMessage().contains("forgetting"), b.getMessage());
     assertEquals(6, snapshotIds(store).size());
+  }
+
+  @Test
+  void forgetSeesABackupAliveByItsNewestSegmentAndFreesEverySegmentOfAFinishedOne() throws Exception {
+    InMemoryObjectStore store = new InMemoryObjectStore(true);
+    sixDays(store, true);
+    SnapshotStore snapshots = new SnapshotStore(store, BUCKET, "");
+    String id = "20240330T090000.000Z";
+    Map<String, String> other = Map.of("host", "another-host", "pid", "1");
+    for (int seq = 0; seq < 3; seq++) {
+      snapshots.saveRunSegment(new Manifest(id, clock.instant(), List.of()), seq, other);
+    }
+    StorageException e = assertThrows(StorageException.class, () -> forget(store, keepLast(1), List.of(), false));
+    assertTrue(e.getMessage().contains(".p3backup/runs/" + id + "/") && e.getMessage().contains("backing up"),
+        e.getMessage());
+    // The run finishes: its segments are deleted (delete markers on this bucket); forget then
+    // deletes every version of every segment, as of any finished run's journal.
+    SnapshotStore.RunRef run = snapshots.listAll().runs().get(0);
+    assertEquals(3, run.keys().size());
+    assertEquals(List.of(), snapshots.deleteRuns(List.of(run)));
+    ForgetResult r = forget(store, keepLast(2), List.of(), false);
+    assertEquals(List.of(), r.problems());
+    List<String> versions = store.versions(BUCKET);
+    assertFalse(versions.stream().anyMatch(v -> v.startsWith(".p3backup/runs/")), versions.toString());
   }
 
   @Test

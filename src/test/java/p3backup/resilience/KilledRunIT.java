@@ -121,6 +121,100 @@ class KilledRunIT {
     }
   }
 
+  /**
+   * The resume that loses at most about a second: a run killed (SIGKILL) at no particular moment
+   * while files land, with the journal's default period (one second), is taken over by the next
+   * run, which uploads again only the files that landed in about the last second before the kill
+   * (and the few under way). Prints the figures.
+   */
+  @Test
+  void aRunKilledWhileFilesLandLosesAboutTheLastSecondOfUploads() throws Exception {
+    int total = 2000;
+    int jobs = 8;
+    Path tree = tree(total, "resume");
+    String bucket = "killed-resume";
+    String put = "PUT /" + bucket + "/d";
+    long[] sentAtKill = new long[2];
+    long[] millis = new long[2];
+    try (CountingProxy proxy = new CountingProxy(server.endpoint()); TestS3 s3 = new TestS3(server)) {
+      List<String> args = List.of("backup", "--endpoint-url", proxy.endpoint().toString(),
+          "--no-progress", "--jobs", Integer.toString(jobs), bucket, tree.toString());
+      Process p = KillableRun.start(server, tmp, tmp.resolve("killed-run.log"), List.of(), args);
+      // Samples of (time, data PUTs sent so far), to know how many were sent in the last 2 s.
+      List<long[]> samples = new java.util.ArrayList<>();
+      try {
+        KillableRun.await(() -> proxy.requests().stream().anyMatch(r -> r.startsWith(put)) || !p.isAlive(),
+            "the first file to be uploaded");
+        long first = System.nanoTime();
+        // Kill at no chosen phase of the journal's period: after 3 to 4 s of uploads, or sooner
+        // when more than half the files are sent (a fast machine).
+        long killAt = first + 3_000_000_000L + new Random().nextInt(1000) * 1_000_000L;
+        while (p.isAlive()) {
+          long now = System.nanoTime();
+          long sent = proxy.requests().stream().filter(r -> r.startsWith(put)).count();
+          samples.add(new long[] {now, sent});
+          if (now >= killAt || sent > total / 2) {
+            break;
+          }
+          Thread.sleep(50);
+        }
+        assertTrue(p.isAlive(), "the run ended before the kill: " + Files.readString(tmp.resolve("killed-run.log")));
+        p.destroyForcibly(); // SIGKILL
+        p.waitFor();
+        long killed = System.nanoTime();
+        long[] last = samples.get(samples.size() - 1);
+        long[] twoBefore = samples.get(0);
+        for (long[] sample : samples) {
+          if (sample[0] <= killed - 2_000_000_000L) {
+            twoBefore = sample;
+          }
+        }
+        sentAtKill[0] = last[1];
+        sentAtKill[1] = last[1] - twoBefore[1];
+        millis[0] = (killed - first) / 1_000_000;
+        millis[1] = (killed - twoBefore[0]) / 1_000_000;
+      } finally {
+        p.destroyForcibly();
+        p.waitFor();
+      }
+      long landed = s3.dataKeys(bucket).size();
+      List<String> segments = s3.keys(bucket).stream().filter(k -> k.startsWith(".p3backup/runs/")).toList();
+      long journalled = 0;
+      for (String k : segments) {
+        journalled += p3backup.snapshot.ManifestCodec.decode(new java.io.ByteArrayInputStream(s3.get(bucket, k)), k)
+            .entries().size();
+      }
+      assertTrue(landed < total, "the kill came before the end: " + landed);
+      assertTrue(segments.stream().allMatch(k -> k.matches("\\.p3backup/runs/[0-9TZ.]+/[0-9]{8}\\.jsonl\\.gz")),
+          segments.toString());
+
+      Result rerun = cli().run(bucket, tree.toString(), "--json");
+      assertEquals(0, rerun.exitCode(), rerun.toString());
+      assertTrue(rerun.err().contains("taking over from an interrupted backup"), rerun.err());
+      long uploaded = (Long) json(rerun).get("filesUploaded");
+      long again = uploaded - (total - landed);
+      long bound = sentAtKill[1] + jobs;
+      System.out.printf("kill -9 resume: %d files, --jobs %d, journal period 1 s; killed after %d ms of"
+          + " uploads; %d file PUTs sent, %d in the last %d ms; landed before the kill: %d objects;"
+          + " in the journal: %d entries in %d segments; rerun uploaded %d, of which %d again"
+          + " (landed but not journalled: %d); bound %d%n", total, jobs, millis[0], sentAtKill[0],
+          sentAtKill[1], millis[1], landed, journalled, segments.size(), uploaded, again,
+          landed - journalled, bound);
+      assertTrue(again >= 0 && again <= landed - journalled, "only what landed unjournalled goes again: " + again);
+      assertTrue(again <= bound, "uploaded again: " + again + ", more than the files sent in the last "
+          + millis[1] + " ms before the kill plus --jobs (" + bound + ")");
+      assertTrue(s3.keys(bucket).stream().noneMatch(k -> k.startsWith(".p3backup/runs/")),
+          "every segment is gone: " + s3.keys(bucket));
+      assertEquals(total, s3.dataKeys(bucket).size());
+      Path now = tmp.resolve("now");
+      assertEquals(0, cli().run("restore", bucket, now.toString()).exitCode());
+      for (int i = 0; i < total; i += 397) {
+        String rel = "d" + (i % 20) + "/f" + i + ".txt";
+        assertEquals("resume " + i, Files.readString(now.resolve(rel)), rel);
+      }
+    }
+  }
+
   @Test
   void killedEarlyWhileScanningLeavesThePreviousSnapshotRestorable() throws Exception {
     Path tree = tree(3000, "one");
