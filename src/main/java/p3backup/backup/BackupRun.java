@@ -20,7 +20,6 @@ import p3backup.problems.Problems;
 import p3backup.problems.RunListener;
 import p3backup.scan.LocalEntry;
 import p3backup.scan.Scanner;
-import p3backup.snapshot.Manifest;
 import p3backup.snapshot.ManifestEntry;
 import p3backup.snapshot.ManifestException;
 import p3backup.snapshot.ManifestReader;
@@ -90,8 +89,7 @@ public final class BackupRun {
         SnapshotStore.Listing listing = snapshots.listAll();
         refs = listing.snapshots();
         previousRef = refs.isEmpty() ? null : refs.get(refs.size() - 1);
-        takenOver = journal.takeOver(listing, previousRef == null ? null
-            : new Manifest(previousRef.id(), previousRef.time(), List.of()));
+        takenOver = journal.takeOver(listing, previousRef == null ? null : previousRef.id());
       }
       ManifestReader previous = open(snapshots, previousRef, problems);
       try (journal; previous; ManifestWriter next = snapshots.newManifest()) {

@@ -77,10 +77,10 @@ final class RunJournal implements AutoCloseable {
 
   /**
    * Looks at the journals found under the target: refuses (a StorageException) when another run
-   * or a forget is under way; returns, by path, what the dead runs newer than {@code previous}
+   * or a forget is under way; returns, by path, what the dead runs newer than snapshot {@code previousId}
    * uploaded (every segment of each, as the listing found them).
    */
-  Map<String, ManifestEntry> takeOver(SnapshotStore.Listing listing, Manifest previous) {
+  Map<String, ManifestEntry> takeOver(SnapshotStore.Listing listing, String previousId) {
     for (RunRef forget : listing.forgets()) {
       if (guard.alive(forget)) {
         if (!options.dryRun()) {
@@ -99,7 +99,7 @@ final class RunJournal implements AutoCloseable {
         throw guard.busy(run, "backing up to");
       }
       dead.add(run);
-      if (previous != null && run.id().compareTo(previous.id()) <= 0) {
+      if (previousId != null && run.id().compareTo(previousId) <= 0) {
         continue; // its files went into a later snapshot, or were superseded by one
       }
       try {

@@ -295,8 +295,7 @@ class RunJournalTest {
     String dead = "20260101T090000.000Z";
     segments(dead, DEAD_HERE, List.of(List.of(file("a.txt", "a"))));
     try (RunJournal j = journal()) {
-      Map<String, ManifestEntry> taken = j.takeOver(snapshots.listAll(),
-          new Manifest("20260101T093000.000Z", clock.instant(), List.of()));
+      Map<String, ManifestEntry> taken = j.takeOver(snapshots.listAll(), "20260101T093000.000Z");
       assertEquals(Map.of(), taken);
       j.start("20260101T100000.000Z");
       j.finish();

@@ -105,4 +105,29 @@ class ScannerTest {
       assertEquals(1, problems.sorted().size(), problems.sorted().toString());
     }
   }
+
+  @Test
+  void entriesComeInThePathOrderOfTheManifestWhileTheWalkGoesDirectoryByDirectory() throws IOException {
+    try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix())) {
+      Path root = Files.createDirectories(fs.getPath("/t"));
+      // '-' and '.' sort before '/', '0' after it: "a-b" and "a.b" come between "a" and "a/x".
+      for (String dir : List.of("a", "a/x", "a-b", "a.b/deep/er", "a0", "b", "a/x y", "\u00e9", "\ud83d\ude00")) {
+        Files.createDirectories(root.resolve(dir));
+      }
+      for (String file : List.of("a/x/1", "a/x/1.txt", "a/x!", "a-b/f", "a.b/g", "a0/h", "a b", "a/x y/z",
+          "\uff61", "\ud83d\ude00/i")) {
+        Files.writeString(root.resolve(file), file);
+      }
+      List<String> streamed = new java.util.ArrayList<>();
+      new Scanner(root, ExcludeRules.none(), false, "", RunListener.NONE, new Problems(RunListener.NONE))
+          .scan(e -> streamed.add(e.path()));
+      List<String> sorted = new java.util.ArrayList<>(streamed);
+      sorted.sort(null);
+      assertEquals(sorted, streamed, "plain string order, as the manifest's");
+      assertEquals(21, streamed.size(), streamed.toString());
+      assertEquals(List.of("a", "a b", "a-b", "a-b/f", "a.b", "a.b/deep", "a.b/deep/er", "a.b/g",
+          "a/x", "a/x y", "a/x y/z", "a/x!", "a/x/1", "a/x/1.txt", "a0", "a0/h", "b"),
+          streamed.subList(0, 17));
+    }
+  }
 }
