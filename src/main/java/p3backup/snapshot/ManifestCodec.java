@@ -30,7 +30,7 @@ import p3backup.scan.FileStat;
  *
  * <p>Lines are written by jackson-core's UTF-8 generator. They are read by {@link ManifestLines}
  * where they are in the writer's plain spelling (jackson's parser reads a million entries with
- * 60% more CPU: docs/benchmark.md), and by jackson's parser otherwise ({@link #object}).
+ * 40-80% more CPU: docs/benchmark.md), and by jackson's parser otherwise ({@link #object}).
  */
 public final class ManifestCodec {
   static final String FORMAT = "p3backup-manifest";

@@ -11,7 +11,10 @@ import p3backup.paths.EntryType;
 /**
  * Not a test: times writing and reading a manifest of N entries with our JSON code or with
  * jackson-core (docs/benchmark.md, "JSON: jackson-core against our own code"). One mode per
- * process: {@code ManifestJsonBench gen|write-ours|write-jackson|read-ours|read-jackson FILE [N]}.
+ * process: {@code ManifestJsonBench MODE FILE [N]}, MODE one of {@code write-ours read-ours}
+ * (ManifestWriter and ManifestReader as they are at this commit), {@code write-jackson
+ * read-jackson} ({@link JacksonCandidate}: jackson's generator and parser for every line),
+ * {@code gen} (the entries made and dropped) and {@code gunzip} (FILE decompressed, no JSON).
  */
 public final class ManifestJsonBench {
   private static final Instant TIME = Instant.parse("2026-11-26T15:18:45.123Z");
@@ -74,7 +77,7 @@ public final class ManifestJsonBench {
       default -> throw new IllegalArgumentException(mode);
     }
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    long alloc = allocated() - allocBefore;
+    long alloc = allocBefore < 0 ? -1 : allocated() - allocBefore;
     System.out.printf("%s\t%d ms\t%s MB allocated\tcheck %d\t%d bytes%n", mode, ms,
         alloc < 0 ? "?" : Long.toString(alloc >> 20), check, Files.exists(file) ? Files.size(file) : 0);
   }
