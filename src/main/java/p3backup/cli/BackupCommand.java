@@ -1,7 +1,6 @@
 package p3backup.cli;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,7 +12,7 @@ import java.util.Set;
 import p3backup.backup.BackupOptions;
 import p3backup.backup.BackupResult;
 import p3backup.backup.BackupRun;
-import p3backup.json.JsonWriter;
+import p3backup.json.Jackson;
 import p3backup.paths.BucketNames;
 import p3backup.paths.Target;
 import p3backup.scan.ExcludeRules;
@@ -177,32 +176,36 @@ public final class BackupCommand extends BaseCommand {
   }
 
   private static String json(BackupResult r, long ms, int code, boolean dryRun) {
-    StringWriter s = new StringWriter();
-    JsonWriter w = new JsonWriter(s);
-    w.beginObject().field("command", "backup").field("bucket", r.bucket())
-        .field("prefix", stripSlash(r.prefix()));
-    if (r.snapshot() == null) {
-      w.name("snapshot").nullValue();
-    } else {
-      w.field("snapshot", r.snapshot());
-    }
-    w.field("bucketCreated", r.bucketCreated())
-        .field("filesScanned", r.filesScanned()).field("filesUploaded", r.filesUploaded())
-        .field("filesUnchanged", r.filesUnchanged()).field("filesDeleted", r.filesDeleted())
-        .field("bytesUploaded", r.bytesUploaded());
-    Summary.errors(w, r.problems());
-    Summary.warnings(w, r.warnings());
-    w.field("dryRun", dryRun);
-    if (dryRun) {
-      w.name("planned").beginArray();
-      for (BackupResult.Planned p : r.planned()) {
-        w.beginObject().field("action", p.action()).field("path", p.path())
-            .field("size", p.size()).endObject();
+    return Jackson.text(g -> {
+      g.writeStartObject();
+      g.writeStringField("command", "backup");
+      g.writeStringField("bucket", r.bucket());
+      g.writeStringField("prefix", stripSlash(r.prefix()));
+      g.writeStringField("snapshot", r.snapshot()); // null before the first snapshot
+      g.writeBooleanField("bucketCreated", r.bucketCreated());
+      g.writeNumberField("filesScanned", r.filesScanned());
+      g.writeNumberField("filesUploaded", r.filesUploaded());
+      g.writeNumberField("filesUnchanged", r.filesUnchanged());
+      g.writeNumberField("filesDeleted", r.filesDeleted());
+      g.writeNumberField("bytesUploaded", r.bytesUploaded());
+      Summary.errors(g, r.problems());
+      Summary.warnings(g, r.warnings());
+      g.writeBooleanField("dryRun", dryRun);
+      if (dryRun) {
+        g.writeArrayFieldStart("planned");
+        for (BackupResult.Planned p : r.planned()) {
+          g.writeStartObject();
+          g.writeStringField("action", p.action());
+          g.writeStringField("path", p.path());
+          g.writeNumberField("size", p.size());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
       }
-      w.endArray();
-    }
-    w.field("exitCode", code).field("durationMs", ms).endObject();
-    return s.toString();
+      g.writeNumberField("exitCode", code);
+      g.writeNumberField("durationMs", ms);
+      g.writeEndObject();
+    });
   }
 
   private void text(Output output, BackupResult r, long ms) {

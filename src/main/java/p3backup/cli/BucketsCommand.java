@@ -1,13 +1,12 @@
 package p3backup.cli;
 
-import java.io.StringWriter;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import p3backup.json.JsonWriter;
+import p3backup.json.Jackson;
 import p3backup.paths.BucketNames;
 import p3backup.storage.BucketInfo;
 import p3backup.storage.ObjectStore;
@@ -49,20 +48,22 @@ public final class BucketsCommand extends BaseCommand {
 
   private static void print(Output output, List<Row> rows, long ms) {
     if (output.json()) {
-      StringWriter s = new StringWriter();
-      JsonWriter w = new JsonWriter(s);
-      w.beginObject().field("command", "buckets").name("buckets").beginArray();
-      for (Row r : rows) {
-        w.beginObject().field("name", r.name());
-        if (r.time() == null) {
-          w.name("time").nullValue();
-        } else {
-          w.field("time", r.time().toString());
+      output.out().println(Jackson.text(g -> {
+        g.writeStartObject();
+        g.writeStringField("command", "buckets");
+        g.writeArrayFieldStart("buckets");
+        for (Row r : rows) {
+          g.writeStartObject();
+          g.writeStringField("name", r.name());
+          g.writeStringField("time", r.time() == null ? null : r.time().toString());
+          g.writeEndObject();
         }
-        w.endObject();
-      }
-      w.endArray().field("count", rows.size()).field("exitCode", 0).field("durationMs", ms).endObject();
-      output.out().println(s);
+        g.writeEndArray();
+        g.writeNumberField("count", rows.size());
+        g.writeNumberField("exitCode", 0);
+        g.writeNumberField("durationMs", ms);
+        g.writeEndObject();
+      }));
       output.out().flush();
       return;
     }

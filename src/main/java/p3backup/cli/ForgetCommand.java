@@ -1,6 +1,5 @@
 package p3backup.cli;
 
-import java.io.StringWriter;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -13,7 +12,7 @@ import p3backup.forget.Forgetter;
 import p3backup.forget.KeepWithin;
 import p3backup.forget.Policy;
 import p3backup.forget.Retention.Kept;
-import p3backup.json.JsonWriter;
+import p3backup.json.Jackson;
 import p3backup.paths.Target;
 import p3backup.snapshot.SnapshotRef;
 import p3backup.storage.ObjectStore;
@@ -162,23 +161,33 @@ public final class ForgetCommand extends BaseCommand {
   }
 
   static String json(ForgetResult r, int code, long ms) {
-    StringWriter s = new StringWriter();
-    JsonWriter w = new JsonWriter(s);
-    w.beginObject().field("command", "forget").field("bucket", r.bucket())
-        .field("prefix", Targets.prefix(r.prefix()));
-    w.name("kept").beginArray();
-    for (Kept k : r.plan().kept()) {
-      w.beginObject().field("snapshot", k.snapshot().id()).name("reasons").beginArray();
-      k.reasons().forEach(w::value);
-      w.endArray().endObject();
-    }
-    w.endArray().name("removed").beginArray();
-    r.plan().removed().forEach(ref -> w.value(ref.id()));
-    w.endArray().field("objectsDeleted", r.objectsDeleted()).field("versionsDeleted", r.versionsDeleted())
-        .field("bytesFreed", r.bytesFreed());
-    Summary.errors(w, r.problems());
-    Summary.warnings(w, r.warnings());
-    w.field("dryRun", r.dryRun()).field("exitCode", code).field("durationMs", ms).endObject();
-    return s.toString();
+    return Jackson.text(g -> {
+      g.writeStartObject();
+      g.writeStringField("command", "forget");
+      g.writeStringField("bucket", r.bucket());
+      g.writeStringField("prefix", Targets.prefix(r.prefix()));
+      g.writeArrayFieldStart("kept");
+      for (Kept k : r.plan().kept()) {
+        g.writeStartObject();
+        g.writeStringField("snapshot", k.snapshot().id());
+        Summary.strings(g, "reasons", k.reasons());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("removed");
+      for (SnapshotRef ref : r.plan().removed()) {
+        g.writeString(ref.id());
+      }
+      g.writeEndArray();
+      g.writeNumberField("objectsDeleted", r.objectsDeleted());
+      g.writeNumberField("versionsDeleted", r.versionsDeleted());
+      g.writeNumberField("bytesFreed", r.bytesFreed());
+      Summary.errors(g, r.problems());
+      Summary.warnings(g, r.warnings());
+      g.writeBooleanField("dryRun", r.dryRun());
+      g.writeNumberField("exitCode", code);
+      g.writeNumberField("durationMs", ms);
+      g.writeEndObject();
+    });
   }
 }

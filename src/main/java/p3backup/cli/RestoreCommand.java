@@ -1,13 +1,12 @@
 package p3backup.cli;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import p3backup.json.JsonWriter;
+import p3backup.json.Jackson;
 import p3backup.paths.Target;
 import p3backup.restore.RestoreOptions;
 import p3backup.restore.RestoreResult;
@@ -84,23 +83,24 @@ public final class RestoreCommand extends BaseCommand {
       int code = r.problems().isEmpty() ? ExitCodes.OK : ExitCodes.PARTIAL;
       long ms = millisSince(start);
       if (output.json()) {
-        StringWriter s = new StringWriter();
-        JsonWriter w = new JsonWriter(s);
-        w.beginObject().field("command", "restore").field("bucket", r.bucket())
-            .field("prefix", Targets.prefix(r.prefix()));
-        if (r.snapshot() == null) {
-          w.name("snapshot").nullValue();
-        } else {
-          w.field("snapshot", r.snapshot());
-        }
-        w.field("destination", destination.toString())
-            .field("filesRestored", r.filesRestored()).field("filesIdentical", r.filesIdentical())
-            .field("dirsCreated", r.dirs()).field("linksCreated", r.links())
-            .field("bytesDownloaded", r.bytesDownloaded());
-        Summary.errors(w, r.problems());
-        Summary.warnings(w, r.warnings());
-        w.field("exitCode", code).field("durationMs", ms).endObject();
-        output.out().println(s);
+        output.out().println(Jackson.text(g -> {
+          g.writeStartObject();
+          g.writeStringField("command", "restore");
+          g.writeStringField("bucket", r.bucket());
+          g.writeStringField("prefix", Targets.prefix(r.prefix()));
+          g.writeStringField("snapshot", r.snapshot()); // null: restored from the listing
+          g.writeStringField("destination", destination.toString());
+          g.writeNumberField("filesRestored", r.filesRestored());
+          g.writeNumberField("filesIdentical", r.filesIdentical());
+          g.writeNumberField("dirsCreated", r.dirs());
+          g.writeNumberField("linksCreated", r.links());
+          g.writeNumberField("bytesDownloaded", r.bytesDownloaded());
+          Summary.errors(g, r.problems());
+          Summary.warnings(g, r.warnings());
+          g.writeNumberField("exitCode", code);
+          g.writeNumberField("durationMs", ms);
+          g.writeEndObject();
+        }));
         output.out().flush();
       } else {
         output.summary(String.format(Locale.ROOT,

@@ -1,6 +1,5 @@
 package p3backup.cli;
 
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -8,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import p3backup.forget.SoleBytes;
-import p3backup.json.JsonWriter;
+import p3backup.json.Jackson;
 import p3backup.paths.Target;
 import p3backup.snapshot.Manifest;
 import p3backup.snapshot.ManifestException;
@@ -78,17 +77,27 @@ public final class SnapshotsCommand extends BaseCommand {
 
   private void print(Output output, Target t, List<Row> rows, long ms) {
     if (output.json()) {
-      StringWriter s = new StringWriter();
-      JsonWriter w = new JsonWriter(s);
-      w.beginObject().field("command", "snapshots").field("bucket", t.bucket())
-          .field("prefix", t.prefix()).name("snapshots").beginArray();
-      for (Row r : rows) {
-        w.beginObject().field("id", r.ref().id()).field("time", r.ref().time().toString())
-            .field("files", r.files()).field("bytes", r.bytes()).field("bytesOnlyHere", r.onlyHere())
-            .endObject();
-      }
-      w.endArray().field("count", rows.size()).field("exitCode", 0).field("durationMs", ms).endObject();
-      output.out().println(s);
+      output.out().println(Jackson.text(g -> {
+        g.writeStartObject();
+        g.writeStringField("command", "snapshots");
+        g.writeStringField("bucket", t.bucket());
+        g.writeStringField("prefix", t.prefix());
+        g.writeArrayFieldStart("snapshots");
+        for (Row r : rows) {
+          g.writeStartObject();
+          g.writeStringField("id", r.ref().id());
+          g.writeStringField("time", r.ref().time().toString());
+          g.writeNumberField("files", r.files());
+          g.writeNumberField("bytes", r.bytes());
+          g.writeNumberField("bytesOnlyHere", r.onlyHere());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeNumberField("count", rows.size());
+        g.writeNumberField("exitCode", 0);
+        g.writeNumberField("durationMs", ms);
+        g.writeEndObject();
+      }));
       output.out().flush();
       return;
     }

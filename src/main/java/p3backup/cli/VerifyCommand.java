@@ -1,12 +1,11 @@
 package p3backup.cli;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import p3backup.json.JsonWriter;
+import p3backup.json.Jackson;
 import p3backup.paths.Target;
 import p3backup.storage.ObjectStore;
 import p3backup.verify.VerifyOptions;
@@ -73,20 +72,27 @@ public final class VerifyCommand extends BaseCommand {
       int code = r.clean() ? ExitCodes.OK : ExitCodes.FAILED;
       long ms = millisSince(start);
       if (output.json()) {
-        StringWriter s = new StringWriter();
-        JsonWriter w = new JsonWriter(s);
-        w.beginObject().field("command", "verify").field("bucket", r.bucket())
-            .field("prefix", Targets.prefix(r.prefix())).field("snapshot", r.snapshot())
-            .field("readData", readData).field("filesChecked", r.filesChecked())
-            .field("bytesRead", r.bytesRead()).field("ok", r.clean());
-        Summary.errors(w, r.problems());
-        if (directory != null) {
-          list(w, "new", r.added());
-          list(w, "changed", r.changed());
-          list(w, "missing", r.missing());
-        }
-        w.field("exitCode", code).field("durationMs", ms).endObject();
-        output.out().println(s);
+        boolean compared = directory != null;
+        output.out().println(Jackson.text(g -> {
+          g.writeStartObject();
+          g.writeStringField("command", "verify");
+          g.writeStringField("bucket", r.bucket());
+          g.writeStringField("prefix", Targets.prefix(r.prefix()));
+          g.writeStringField("snapshot", r.snapshot());
+          g.writeBooleanField("readData", readData);
+          g.writeNumberField("filesChecked", r.filesChecked());
+          g.writeNumberField("bytesRead", r.bytesRead());
+          g.writeBooleanField("ok", r.clean());
+          Summary.errors(g, r.problems());
+          if (compared) {
+            Summary.strings(g, "new", r.added());
+            Summary.strings(g, "changed", r.changed());
+            Summary.strings(g, "missing", r.missing());
+          }
+          g.writeNumberField("exitCode", code);
+          g.writeNumberField("durationMs", ms);
+          g.writeEndObject();
+        }));
         output.out().flush();
       } else {
         for (String p : r.added()) {
@@ -121,13 +127,5 @@ public final class VerifyCommand extends BaseCommand {
           r.added().size(), r.changed().size(), r.missing().size()));
     }
     return s.toString();
-  }
-
-  private static void list(JsonWriter w, String name, List<String> paths) {
-    w.name(name).beginArray();
-    for (String p : paths) {
-      w.value(p);
-    }
-    w.endArray();
   }
 }

@@ -1,26 +1,25 @@
 package p3backup.snapshot;
 
-import java.io.BufferedWriter;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.Deflater;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import java.util.zip.ZipException;
-import p3backup.json.Json;
-import p3backup.json.JsonException;
-import p3backup.json.JsonWriter;
+import p3backup.json.Jackson;
 import p3backup.paths.EntryType;
 import p3backup.scan.FileStat;
 
@@ -28,10 +27,28 @@ import p3backup.scan.FileStat;
  * Writes and reads manifests: gzip-compressed JSON Lines, documented in docs/manifest.md. Line 1
  * is a header, then one line per entry in path order, then a trailer that counts the entries so
  * that a truncated manifest is recognised as such.
+ *
+ * <p>Lines are written by jackson-core's UTF-8 generator. They are read by {@link ManifestLines}
+ * where they are in the writer's plain spelling (jackson's parser reads a million entries with
+ * 40-80% more CPU: docs/benchmark.md), and by jackson's parser otherwise ({@link #object}).
  */
 public final class ManifestCodec {
   static final String FORMAT = "p3backup-manifest";
   static final int VERSION = 1;
+
+  private static final SerializedString PATH = new SerializedString("path");
+  private static final SerializedString TYPE = new SerializedString("type");
+  private static final SerializedString SIZE = new SerializedString("size");
+  private static final SerializedString MTIME = new SerializedString("mtimeNs");
+  private static final SerializedString MODE = new SerializedString("mode");
+  private static final SerializedString SHA256 = new SerializedString("sha256");
+  private static final SerializedString VERSION_ID = new SerializedString("version");
+  private static final SerializedString TARGET = new SerializedString("target");
+  private static final SerializedString MARKER = new SerializedString("marker");
+  private static final SerializedString CTIME = new SerializedString("ctimeNs");
+  private static final SerializedString INODE = new SerializedString("inode");
+  /** Stands for an object or array member in {@link #object}'s map (its content is skipped). */
+  private static final Object NESTED = new Object();
 
   private ManifestCodec() {}
 
@@ -49,58 +66,92 @@ public final class ManifestCodec {
     return bytes.toByteArray();
   }
 
-  /** A UTF-8 writer that gzips at the fastest level into {@code out}; closing it closes out. */
+  /**
+   * A writer of manifest lines that gzips at the fastest level into {@code out}; closing it
+   * closes out. The lines go through one jackson generator that writes UTF-8 bytes.
+   */
   static Writer gzipWriter(OutputStream out) throws IOException {
-    return new BufferedWriter(new OutputStreamWriter(new FastGzip(out), StandardCharsets.UTF_8),
-        1 << 16);
+    return new Lines(new FastGzip(out));
   }
 
   static void writeHeader(Writer out, String id, Instant time, long files, long bytes,
       long entries) throws IOException {
-    new JsonWriter(out).beginObject()
-        .field("format", FORMAT).field("version", VERSION)
-        .field("snapshot", id).field("time", time.toString())
-        .field("files", files).field("bytes", bytes)
-        .field("entries", entries)
-        .endObject();
-    out.write('\n');
+    JsonGenerator g = generator(out);
+    g.writeStartObject();
+    g.writeStringField("format", FORMAT);
+    g.writeNumberField("version", VERSION);
+    g.writeStringField("snapshot", id);
+    g.writeStringField("time", time.toString());
+    g.writeNumberField("files", files);
+    g.writeNumberField("bytes", bytes);
+    g.writeNumberField("entries", entries);
+    g.writeEndObject();
+    endLine(g, out);
   }
 
   static void writeEntry(Writer out, ManifestEntry e) throws IOException {
-    JsonWriter w = new JsonWriter(out);
-    w.beginObject().field("path", e.path()).field("type", e.type().spelling());
+    JsonGenerator g = generator(out);
+    g.writeStartObject();
+    g.writeFieldName(PATH);
+    g.writeString(e.path());
+    g.writeFieldName(TYPE);
+    g.writeString(e.type().spelling());
     if (e.type() == EntryType.FILE) {
-      w.field("size", e.size());
+      g.writeFieldName(SIZE);
+      g.writeNumber(e.size());
     }
-    w.field("mtimeNs", e.mtimeNanos());
+    g.writeFieldName(MTIME);
+    g.writeNumber(e.mtimeNanos());
     if (e.mode() >= 0) {
-      w.field("mode", octal(e.mode()));
+      g.writeFieldName(MODE);
+      g.writeString(octal(e.mode()));
     }
     if (e.sha256() != null) {
-      w.field("sha256", e.sha256());
+      g.writeFieldName(SHA256);
+      g.writeString(e.sha256());
     }
     if (e.versionId() != null) {
-      w.field("version", e.versionId());
+      g.writeFieldName(VERSION_ID);
+      g.writeString(e.versionId());
     }
     if (e.linkTarget() != null) {
-      w.field("target", e.linkTarget());
+      g.writeFieldName(TARGET);
+      g.writeString(e.linkTarget());
     }
     if (e.marker()) {
-      w.field("marker", true);
+      g.writeFieldName(MARKER);
+      g.writeBoolean(true);
     }
     if (e.ctimeNanos() != FileStat.NONE) {
-      w.field("ctimeNs", e.ctimeNanos());
+      g.writeFieldName(CTIME);
+      g.writeNumber(e.ctimeNanos());
     }
     if (e.inode() != null) {
-      w.field("inode", e.inode());
+      g.writeFieldName(INODE);
+      g.writeString(e.inode());
     }
-    w.endObject();
-    out.write('\n');
+    g.writeEndObject();
+    endLine(g, out);
   }
 
   static void writeTrailer(Writer out, long entries) throws IOException {
-    new JsonWriter(out).beginObject().field("end", entries).endObject();
-    out.write('\n');
+    JsonGenerator g = generator(out);
+    g.writeStartObject();
+    g.writeNumberField("end", entries);
+    g.writeEndObject();
+    endLine(g, out);
+  }
+
+  /** The generator of a {@link #gzipWriter}; for any other writer, one for this line. */
+  private static JsonGenerator generator(Writer out) throws IOException {
+    return out instanceof Lines lines ? lines.generator : Jackson.FACTORY.createGenerator(out);
+  }
+
+  private static void endLine(JsonGenerator g, Writer out) throws IOException {
+    g.writeRaw('\n');
+    if (!(out instanceof Lines)) {
+      g.close(); // flushes into out, leaves it open
+    }
   }
 
   /** {@code String.format("%04o", mode)} without a Formatter per entry. */
@@ -121,6 +172,39 @@ public final class ManifestCodec {
   }
 
   /**
+   * What {@link #gzipWriter} returns: a jackson generator over the gzip stream, behind the
+   * {@link Writer} that {@link ManifestWriter} holds. Text written to it directly goes in raw.
+   */
+  private static final class Lines extends Writer {
+    final JsonGenerator generator;
+    private final OutputStream out;
+
+    Lines(OutputStream out) throws IOException {
+      this.out = out;
+      this.generator = Jackson.FACTORY.createGenerator(out);
+    }
+
+    @Override
+    public void write(char[] text, int off, int len) throws IOException {
+      generator.writeRaw(text, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      generator.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        generator.close();
+      } finally {
+        out.close();
+      }
+    }
+  }
+
+  /**
    * Reads a whole manifest or journal, its entries in any order; {@link ManifestException} says
    * what is wrong with a damaged one.
    */
@@ -134,35 +218,134 @@ public final class ManifestCodec {
     }
   }
 
-  /** An entry line read by the general JSON parser (also the fast reader's reference). */
+  /** An entry line read by jackson's parser (also the fast reader's reference). */
   static ManifestEntry generalEntry(String line) {
     return entry(object(line, "line", 0));
   }
 
+  /**
+   * One line that must hold one JSON object and nothing else, as a map of its members: strings,
+   * {@link Long}s, {@link BigDecimal}s (other numbers), booleans, nulls; objects and arrays are
+   * skipped (unknown members are ignored, a known one of that kind is refused). Duplicate names
+   * are refused.
+   *
+   * @throws ManifestException naming the manifest and the line, when it is not such a line
+   */
   static Map<String, Object> object(String line, String name, long lineNo) {
-    Object o = Json.parse(line);
-    if (o instanceof Map<?, ?> m) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> map = (Map<String, Object>) m;
-      return map;
+    try (JsonParser p = Jackson.FACTORY.createParser(line)) {
+      p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new ManifestException(name + ": damaged manifest (line " + lineNo
+            + " is not an object)");
+      }
+      Map<String, Object> members = new HashMap<>();
+      for (String field; (field = p.nextFieldName()) != null; ) {
+        JsonToken t = p.nextToken();
+        members.put(field, switch (t) {
+          case VALUE_STRING -> p.getText();
+          case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+              ? p.getDecimalValue() : (Object) p.getLongValue();
+          case VALUE_NUMBER_FLOAT -> p.getDecimalValue();
+          case VALUE_TRUE -> Boolean.TRUE;
+          case VALUE_FALSE -> Boolean.FALSE;
+          case VALUE_NULL -> null;
+          default -> {
+            p.skipChildren();
+            yield NESTED;
+          }
+        });
+      }
+      if (p.nextToken() != null) {
+        throw new ManifestException(name + ": damaged manifest (line " + lineNo
+            + ": more after the object)");
+      }
+      return members;
+    } catch (JsonProcessingException e) {
+      throw new ManifestException(name + ": damaged manifest (line " + lineNo + ": "
+          + Jackson.describe(e) + ")");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // reading a string
     }
-    throw new ManifestException(name + ": damaged manifest (line " + lineNo + " is not an object)");
   }
 
   static ManifestEntry entry(Map<String, Object> o) {
-    EntryType type = EntryType.parse(Json.string(o, "type"));
-    String mode = Json.optString(o, "mode").orElse(null);
+    EntryType type = EntryType.parse(string(o, "type"));
+    String mode = optString(o, "mode");
+    Long size = optNumber(o, "size");
+    Long ctime = optNumber(o, "ctimeNs");
     return new ManifestEntry(
-        Json.string(o, "path"),
+        string(o, "path"),
         type,
-        Json.optNumber(o, "size").orElse(0),
-        Json.number(o, "mtimeNs"),
+        size == null ? 0 : size,
+        number(o, "mtimeNs"),
         mode == null ? -1 : Integer.parseInt(mode, 8),
-        Json.optString(o, "sha256").orElse(null),
-        Json.optString(o, "version").orElse(null),
-        Json.optString(o, "target").orElse(null),
+        optString(o, "sha256"),
+        optString(o, "version"),
+        optString(o, "target"),
         Boolean.TRUE.equals(o.get("marker")),
-        Json.optNumber(o, "ctimeNs").orElse(FileStat.NONE),
-        Json.optString(o, "inode").orElse(null));
+        ctime == null ? FileStat.NONE : ctime,
+        optString(o, "inode"));
+  }
+
+  /** A required string member. @throws IllegalArgumentException if missing, null or another kind */
+  static String string(Map<String, Object> o, String key) {
+    String s = optString(o, key);
+    if (s == null) {
+      throw missing(o, key);
+    }
+    return s;
+  }
+
+  /** An optional string member, null when missing or null. */
+  static String optString(Map<String, Object> o, String key) {
+    Object v = o.get(key);
+    if (v == null || v instanceof String) {
+      return (String) v;
+    }
+    throw new IllegalArgumentException("member \"" + key + "\" is " + kind(v)
+        + ", expected a string");
+  }
+
+  /** A required integer member (5, 5.0 or 5e0), in the range of a long. */
+  static long number(Map<String, Object> o, String key) {
+    Long n = optNumber(o, key);
+    if (n == null) {
+      throw missing(o, key);
+    }
+    return n;
+  }
+
+  /** An optional integer member, null when missing or null. */
+  static Long optNumber(Map<String, Object> o, String key) {
+    Object v = o.get(key);
+    if (v == null || v instanceof Long) {
+      return (Long) v;
+    }
+    if (v instanceof BigDecimal d) {
+      try {
+        return d.longValueExact();
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException("member \"" + key + "\" is " + d
+            + ", expected an integer between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE);
+      }
+    }
+    throw new IllegalArgumentException("member \"" + key + "\" is " + kind(v)
+        + ", expected a number");
+  }
+
+  private static IllegalArgumentException missing(Map<String, Object> o, String key) {
+    return new IllegalArgumentException("member \"" + key + "\" is "
+        + (o.containsKey(key) ? "null" : "missing"));
+  }
+
+  private static String kind(Object v) {
+    if (v instanceof String) {
+      return "a string";
+    } else if (v instanceof Boolean) {
+      return "a boolean";
+    } else if (v == NESTED) {
+      return "an object or array";
+    }
+    return "a number";
   }
 }

@@ -9,8 +9,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
-import p3backup.json.Json;
-import p3backup.json.JsonException;
 
 /**
  * Reads a manifest entry by entry, holding one line at a time: the header on opening, then
@@ -67,17 +65,18 @@ public final class ManifestReader implements Closeable {
       if (!ManifestCodec.FORMAT.equals(header.get("format"))) {
         throw new ManifestException(name + ": not a p3backup manifest");
       }
-      long version = Json.number(header, "version");
+      long version = ManifestCodec.number(header, "version");
       if (version > ManifestCodec.VERSION) {
         throw new ManifestException(name + ": manifest format " + version
             + " is newer than this p3backup understands: upgrade p3backup");
       }
-      String id = Json.string(header, "snapshot");
-      Instant time = Instant.parse(Json.string(header, "time"));
-      long files = Json.optNumber(header, "files").orElse(-1);
-      long bytes = Json.optNumber(header, "bytes").orElse(-1);
-      return new ManifestReader(unzipped, lines, name, ordered, id, time, files, bytes);
-    } catch (ZipException | EOFException | JsonException | IllegalArgumentException
+      String id = ManifestCodec.string(header, "snapshot");
+      Instant time = Instant.parse(ManifestCodec.string(header, "time"));
+      Long files = ManifestCodec.optNumber(header, "files");
+      Long bytes = ManifestCodec.optNumber(header, "bytes");
+      return new ManifestReader(unzipped, lines, name, ordered, id, time,
+          files == null ? -1 : files, bytes == null ? -1 : bytes);
+    } catch (ZipException | EOFException | IllegalArgumentException
         | DateTimeParseException e) {
       close(unzipped, in);
       throw new ManifestException(name + ": damaged manifest (" + e.getMessage() + ")");
@@ -128,7 +127,7 @@ public final class ManifestReader implements Closeable {
       if (e == null) {
         Map<String, Object> o = ManifestCodec.object(lines.text(), name, lineNo);
         if (o.containsKey("end")) {
-          if (Json.number(o, "end") != count) {
+          if (ManifestCodec.number(o, "end") != count) {
             throw new ManifestException(name + ": damaged manifest (entry count does not match)");
           }
           ended = true;
@@ -143,7 +142,7 @@ public final class ManifestReader implements Closeable {
       last = e.path();
       count++;
       return e;
-    } catch (ZipException | EOFException | JsonException | IllegalArgumentException
+    } catch (ZipException | EOFException | IllegalArgumentException
         | DateTimeParseException e) {
       throw new ManifestException(name + ": damaged manifest (" + e.getMessage() + ")");
     }
