@@ -278,7 +278,15 @@ class CliIT {
       proxy.reset();
       Result again = cli.run("counting-it", tree.toString(), "--json");
       assertEquals(0, Json.number(json(again), "filesUploaded"), again.toString());
-      assertTrue(proxy.requests().size() <= 5, proxy.requests().toString());
+      assertTrue(proxy.requests().size() <= 3, proxy.requests().toString());
+      assertFalse(proxy.requests().stream().anyMatch(q -> q.startsWith("GET /counting-it/.p3backup/snapshots/")),
+          "the manifest comes from the local cache: " + proxy.requests());
+      // Without the cache the manifest is downloaded, and the rerun still uploads nothing.
+      proxy.reset();
+      Result uncached = cli.env("P3BACKUP_CACHE", "off").run("counting-it", tree.toString(), "--json");
+      assertEquals(0, Json.number(json(uncached), "filesUploaded"), uncached.toString());
+      assertTrue(proxy.requests().stream().anyMatch(q -> q.startsWith("GET /counting-it/.p3backup/snapshots/")),
+          proxy.requests().toString());
     }
   }
 
