@@ -67,8 +67,10 @@ public final class S3ObjectStore implements ObjectStore {
   private final S3Client s3;
   private final String region;
   private final String endpointText;
+  private final StageProfile profile;
 
   private S3ObjectStore(S3Clients.Built built) {
+    this.profile = built.profile();
     this.s3 = built.client();
     this.region = built.region();
     this.endpointText = built.endpointText();
@@ -88,10 +90,13 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   private <T> T call(String what, Supplier<T> request) {
+    profile.enter();
     try {
       return request.get();
     } catch (RuntimeException e) {
       throw S3Errors.translate(e, what, endpointText);
+    } finally {
+      profile.exit();
     }
   }
 

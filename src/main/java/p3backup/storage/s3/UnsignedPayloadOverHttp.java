@@ -23,7 +23,15 @@ import software.amazon.awssdk.identity.spi.IdentityProviders;
  */
 final class UnsignedPayloadOverHttp implements AwsV4AuthScheme {
   private final AwsV4AuthScheme sdk = AwsV4AuthScheme.create();
-  private final Signer signer = new Signer(sdk.signer());
+  private final Signer signer;
+
+  UnsignedPayloadOverHttp() {
+    this(StageProfile.OFF);
+  }
+
+  UnsignedPayloadOverHttp(StageProfile profile) {
+    this.signer = new Signer(sdk.signer(), profile);
+  }
 
   @Override
   public String schemeId() {
@@ -40,9 +48,18 @@ final class UnsignedPayloadOverHttp implements AwsV4AuthScheme {
     return signer;
   }
 
-  private record Signer(AwsV4HttpSigner sdk) implements AwsV4HttpSigner {
+  private record Signer(AwsV4HttpSigner sdk, StageProfile profile) implements AwsV4HttpSigner {
     @Override
     public SignedRequest sign(SignRequest<? extends AwsCredentialsIdentity> request) {
+      profile.point("sign");
+      try {
+        return signAsOverTls(request);
+      } finally {
+        profile.point("signed");
+      }
+    }
+
+    private SignedRequest signAsOverTls(SignRequest<? extends AwsCredentialsIdentity> request) {
       SdkHttpRequest http = request.request();
       if (!"http".equals(http.protocol()) || http.port() == 80 || http.port() == 443
           || request.payload().isEmpty()) {
