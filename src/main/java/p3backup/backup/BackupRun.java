@@ -117,7 +117,7 @@ public final class BackupRun {
 
   private BackupResult backup(SnapshotStore snapshots, List<SnapshotRef> refs,
       SnapshotRef previousRef, ManifestReader previous, Problems problems, RunJournal journal,
-      Map<String, ManifestEntry> takenOver, boolean created, ScanFeed scan, ManifestWriter next)
+      Map<String, ManifestEntry> takenOver, boolean created, ScanFeed scan, ManifestWriter writer)
       throws IOException, InterruptedException {
     String snapshotId = SnapshotId.next(clock.instant(), previousRef == null ? null : previousRef.id());
     Planner planner = new Planner(scan, previous, takenOver, options.checksum(), problems::warn);
@@ -132,7 +132,7 @@ public final class BackupRun {
     long markers = 0;
     long toCheck = 0;
     long checkBytes = 0;
-    boolean changed = previous == null;
+    NewManifest next = new NewManifest(writer, snapshots, previousRef, previous == null);
     boolean journalStarted = false;
     int jobs = options.jobs();
     int buffersPerPool = Math.max(2, Math.min(jobs, 8)) + 2;
@@ -154,7 +154,7 @@ public final class BackupRun {
             break;
           }
           if (item instanceof Planner.Delete) {
-            changed = true;
+            next.change();
             continue;
           }
           Future<Uploader.Outcome> outcome = null;
@@ -177,7 +177,7 @@ public final class BackupRun {
           } else if (item instanceof Planner.Marker m) {
             toCheck++;
             markers++;
-            changed = true;
+            next.change();
             if (options.dryRun()) {
               planned.add(new Planned("upload", m.path() + "/", 0));
             } else {
@@ -241,20 +241,21 @@ public final class BackupRun {
           } else if (o instanceof Uploader.Failed f) {
             problems.add(path, f.message());
             failedPaths.add(path);
-            changed |= head.item().was() != null;
+            if (head.item().was() != null) {
+              next.change();
+            }
             continue;
           } else {
             vanished++;
-            changed |= head.item().was() != null;
+            if (head.item().was() != null) {
+              next.change();
+            }
             problems.warn(path + ": vanished during the backup; not in this snapshot");
             continue;
           }
         }
         if (failure == null) {
-          if (!changed && differs(head.item().was(), entry)) {
-            changed = true;
-          }
-          next.add(entry);
+          next.add(entry, head.item().was());
           if (keep != null && entry.hasObject()) {
             keep.add(objectKey(entry));
           }
@@ -294,12 +295,14 @@ public final class BackupRun {
     }
 
     // Commit: the manifest goes last, after every object it lists has landed.
-    changed = changed || uploaded > 0 || deleted > 0 || markers > 0;
+    if (deleted > 0) {
+      next.change();
+    }
     String saved = null;
     if (!options.dryRun()) {
-      if (changed) {
+      if (next.changed()) {
         listener.phase("commit");
-        snapshots.save(next, snapshotId, clock.instant());
+        snapshots.save(writer, snapshotId, clock.instant());
         saved = snapshotId;
       }
       journal.finish();
@@ -389,6 +392,70 @@ public final class BackupRun {
 
   private String objectKey(ManifestEntry e) {
     return KeyMapper.objectKey(options.keyPrefix(), e.path(), e.type() == EntryType.DIR);
+  }
+
+  /**
+   * The new snapshot's manifest, written only from the first difference from the previous one:
+   * a rerun that finds nothing changed writes none. Until then the entries that came are the
+   * previous manifest's first ones, in order (a path gone from the tree is a difference), so
+   * that they are copied from it when the first difference comes; the few that differ from
+   * theirs in what a restore does not use (ctime, inode) are kept aside to be copied instead.
+   */
+  private static final class NewManifest {
+    private final ManifestWriter writer;
+    private final SnapshotStore snapshots;
+    private final SnapshotRef previousRef;
+    private final Map<Long, ManifestEntry> refreshed = new java.util.HashMap<>();
+    private boolean changed;
+    private long same;
+
+    NewManifest(ManifestWriter writer, SnapshotStore snapshots, SnapshotRef previousRef,
+        boolean changed) {
+      this.writer = writer;
+      this.snapshots = snapshots;
+      this.previousRef = previousRef;
+      this.changed = changed;
+    }
+
+    boolean changed() {
+      return changed;
+    }
+
+    /** The snapshot differs from the previous one: write what came so far, and all that follows. */
+    void change() throws IOException {
+      if (changed) {
+        return;
+      }
+      changed = true;
+      if (same == 0) {
+        return;
+      }
+      try (ManifestReader r = snapshots.open(previousRef)) {
+        for (long i = 0; i < same; i++) {
+          ManifestEntry e = r.next();
+          if (e == null) {
+            throw new IOException("snapshot " + previousRef.id() + " ended early when read again");
+          }
+          writer.add(refreshed.getOrDefault(i, e));
+        }
+      }
+      refreshed.clear();
+    }
+
+    /** The next entry of the new snapshot; {@code was} the previous snapshot's at its path. */
+    void add(ManifestEntry entry, ManifestEntry was) throws IOException {
+      if (!changed && differs(was, entry)) {
+        change();
+      }
+      if (changed) {
+        writer.add(entry);
+        return;
+      }
+      if (!entry.equals(was)) {
+        refreshed.put(same, entry);
+      }
+      same++;
+    }
   }
 
   /** Whether a new entry differs from the old (null: none) in anything a restore uses. */
