@@ -12,7 +12,6 @@ import p3backup.scan.Scanner;
  */
 final class ScanFeed implements AutoCloseable {
   static final int AHEAD = 4096;
-  private static final LocalEntry END = null;
 
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(AHEAD);
   private final Thread thread;
@@ -47,7 +46,7 @@ final class ScanFeed implements AutoCloseable {
   /** The next entry in path order, or null at the end of the tree. */
   LocalEntry next() throws IOException, InterruptedException {
     if (ended) {
-      return END;
+      return null;
     }
     Object o = queue.take();
     if (o instanceof LocalEntry e) {
@@ -64,7 +63,7 @@ final class ScanFeed implements AutoCloseable {
     if (f instanceof Error err) {
       throw err;
     }
-    return END;
+    return null;
   }
 
   /** Stops the scan if it still runs. */
