@@ -143,11 +143,12 @@ public final class BackupRun {
     try {
       Uploader uploader = new Uploader(store, options, buffers, buffersPerPool, parts, listener);
       // Items go to the workers as the planner yields them, up to a window ahead of the one whose
-      // outcome is awaited; outcomes are written to the new manifest in path order.
+      // outcome is awaited; outcomes are written to the new manifest in path order. A head that
+      // is done is written at once, so that the window holds only what waits for an upload.
       ArrayDeque<Pending> window = new ArrayDeque<>();
       boolean planning = true;
       while (true) {
-        while (planning && failure == null && window.size() < WINDOW) {
+        while (planning && failure == null && window.size() < WINDOW && !done(window.peekFirst())) {
           Planner.Item item = planner.next();
           if (item == null) {
             planning = false;
@@ -311,6 +312,11 @@ public final class BackupRun {
     return new BackupResult(options.bucket(), options.keyPrefix(), saved, created,
         filesScanned, uploaded, filesScanned - uploaded - failedPaths.size() - vanished, deleted,
         uploadedBytes, planned, problems.sorted(), problems.warnings());
+  }
+
+  /** Whether the window's head (null: none) can be written without waiting. */
+  private static boolean done(Pending head) {
+    return head != null && (head.outcome() == null || head.outcome().isDone());
   }
 
   private void putMarker(LocalEntry d) {

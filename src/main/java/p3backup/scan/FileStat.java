@@ -29,25 +29,42 @@ public record FileStat(Kind kind, long size, long mtimeNanos, long ctimeNanos, S
 
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
   private static final LinkOption[] FOLLOW = {};
-  private static final String UNIX_ATTRIBUTES =
-      "unix:size,lastModifiedTime,ctime,ino,dev,mode,isRegularFile,isDirectory,isSymbolicLink";
+  /**
+   * What a stat gives, as few names as will do (each costs a lookup and a map entry): the OS's
+   * file system gives the whole {@code st_mode}, whose type bits say what kind of file it is.
+   */
+  private static final String OS_ATTRIBUTES = "unix:size,lastModifiedTime,ctime,ino,dev,mode";
+  /** Other file systems with a unix view (Jimfs) give only the permission bits as the mode. */
+  private static final String UNIX_ATTRIBUTES = OS_ATTRIBUTES
+      + ",isRegularFile,isDirectory,isSymbolicLink";
+  private static final java.nio.file.FileSystem OS = java.nio.file.FileSystems.getDefault();
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFREG = 0100000;
+  private static final int S_IFDIR = 0040000;
+  private static final int S_IFLNK = 0120000;
 
   public static FileStat read(Path path, boolean followLinks) throws IOException {
     LinkOption[] options = followLinks ? FOLLOW : NOFOLLOW;
     Set<String> views = path.getFileSystem().supportedFileAttributeViews();
     if (views.contains("unix")) {
-      Map<String, Object> a = Files.readAttributes(path, UNIX_ATTRIBUTES, options);
-      Kind kind = Boolean.TRUE.equals(a.get("isRegularFile")) ? Kind.FILE
+      boolean os = path.getFileSystem() == OS;
+      Map<String, Object> a = Files.readAttributes(path, os ? OS_ATTRIBUTES : UNIX_ATTRIBUTES,
+          options);
+      int mode = (Integer) a.get("mode");
+      Kind kind = os ? switch (mode & S_IFMT) {
+        case S_IFREG -> Kind.FILE;
+        case S_IFDIR -> Kind.DIR;
+        case S_IFLNK -> Kind.LINK;
+        default -> Kind.OTHER;
+      } : Boolean.TRUE.equals(a.get("isRegularFile")) ? Kind.FILE
           : Boolean.TRUE.equals(a.get("isDirectory")) ? Kind.DIR
           : Boolean.TRUE.equals(a.get("isSymbolicLink")) ? Kind.LINK : Kind.OTHER;
       Object ino = a.get("ino");
       Object dev = a.get("dev");
-      Object mode = a.get("mode");
       Object ctime = a.get("ctime");
       return new FileStat(kind, (Long) a.get("size"), nanos((FileTime) a.get("lastModifiedTime")),
           ctime instanceof FileTime t ? nanos(t) : NONE,
-          ino == null ? null : (dev == null ? "" : dev + ":") + ino,
-          mode instanceof Integer m ? m & 07777 : -1);
+          ino == null ? null : (dev == null ? "" : dev + ":") + ino, mode & 07777);
     }
     BasicFileAttributes b;
     int mode = -1;

@@ -1,6 +1,7 @@
 package p3backup.scan;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -11,6 +12,11 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import p3backup.paths.EntryType;
 import p3backup.paths.KeyMapper;
@@ -26,6 +32,10 @@ import p3backup.problems.RunListener;
 public final class Scanner {
   /** The name of p3backup's own folder in a bucket; a top-level one in a tree is skipped. */
   public static final String RESERVED = ".p3backup";
+  /** How many files of a listing a thread stats at a time. */
+  static final int CHUNK = 64;
+  /** The most threads that stat the files of one listing, this one included. */
+  static final int MAX_STAT_THREADS = 4;
 
   private final Path root;
   private final ExcludeRules excludes;
@@ -33,16 +43,26 @@ public final class Scanner {
   private final String keyPrefix;
   private final RunListener listener;
   private final Problems problems;
+  private final int statThreads;
+  private ExecutorService helpers;
   private long count;
 
   public Scanner(Path root, ExcludeRules excludes, boolean followLinks, String keyPrefix,
       RunListener listener, Problems problems) {
+    this(root, excludes, followLinks, keyPrefix, listener, problems,
+        Math.min(MAX_STAT_THREADS, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** A scanner whose listings are statted by up to {@code statThreads} threads at once. */
+  Scanner(Path root, ExcludeRules excludes, boolean followLinks, String keyPrefix,
+      RunListener listener, Problems problems, int statThreads) {
     this.root = root;
     this.excludes = excludes;
     this.followLinks = followLinks;
     this.keyPrefix = keyPrefix;
     this.listener = listener;
     this.problems = problems;
+    this.statThreads = Math.max(1, statThreads);
   }
 
   /** Scans the whole tree into a list, sorted by path. The root itself is not an entry. */
@@ -65,14 +85,28 @@ public final class Scanner {
     if (rootStat.inode() != null) {
       ancestors.add(rootStat.inode());
     }
-    Listing top = list(root, "", ancestors);
-    if (top != null) {
-      emit(top, ancestors, each);
+    if (statThreads > 1) {
+      helpers = Executors.newFixedThreadPool(statThreads - 1, r -> {
+        Thread t = new Thread(r, "p3backup-stat");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    try {
+      Listing top = list(root, "", ancestors);
+      if (top != null) {
+        emit(top, ancestors, each);
+      }
+    } finally {
+      if (helpers != null) {
+        helpers.shutdownNow();
+        helpers = null;
+      }
     }
   }
 
   /** A directory's included children, sorted by name, each with its stat. */
-  private record Listing(Path dir, List<Child> children) {}
+  private record Listing(List<Child> children, boolean hasDirectories) {}
 
   /** A child as listed, before it is handed on (directories: before their own listing). */
   private record Child(Path file, String path, String name, EntryType type, FileStat stat,
@@ -84,7 +118,15 @@ public final class Scanner {
    * {@code d/}, which sorts after names such as {@code d-x} and {@code d.x}. A directory's own
    * listing is made when its entry is handed on, since the entry says whether it is empty.
    */
-  private void emit(Listing listing, Set<String> ancestors, Consumer<LocalEntry> each) {
+  private void emit(Listing listing, Set<String> ancestors, Consumer<LocalEntry> each)
+      throws InterruptedIOException {
+    if (!listing.hasDirectories()) { // most listings: the children in their order, no subtrees
+      for (Child c : listing.children()) {
+        listener.scanned(++count);
+        each.accept(new LocalEntry(c.path(), c.type(), c.file(), c.stat(), c.linkTarget(), false));
+      }
+      return;
+    }
     List<Object[]> order = new ArrayList<>(listing.children().size() + 8);
     for (Child c : listing.children()) {
       order.add(new Object[] {c.name(), c, Boolean.FALSE});
@@ -129,8 +171,7 @@ public final class Scanner {
         }
       }
       listener.scanned(++count);
-      each.accept(LocalEntry.in(listing.dir(), c.file(), c.path(), c.type(), c.stat(),
-          c.linkTarget(), empty));
+      each.accept(new LocalEntry(c.path(), c.type(), c.file(), c.stat(), c.linkTarget(), empty));
     }
   }
 
@@ -139,7 +180,7 @@ public final class Scanner {
    * in problems). {@code ancestors} holds the inodes of the directories from the root to
    * {@code dir}, itself included: a child directory among them is a loop.
    */
-  private Listing list(Path dir, String rel, Set<String> ancestors) {
+  private Listing list(Path dir, String rel, Set<String> ancestors) throws InterruptedIOException {
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path child : stream) {
@@ -152,22 +193,70 @@ public final class Scanner {
       problems.add(rel.isEmpty() ? "." : rel, "cannot list directory: " + describe(e));
       return null;
     }
-    List<Child> children = new ArrayList<>(files.size());
-    for (Path file : files) {
-      String name = file.getFileName().toString();
-      String path = rel.isEmpty() ? name : rel + "/" + name;
-      if (rel.isEmpty() && name.equals(RESERVED)) {
-        problems.warn("skipping " + RESERVED + " at the top of the tree: that name is"
-            + " reserved for p3backup's snapshots in the bucket");
-        continue;
-      }
-      Child c = visit(file, name, path, ancestors);
+    if (rel.isEmpty() && files.removeIf(f -> f.getFileName().toString().equals(RESERVED))) {
+      problems.warn("skipping " + RESERVED + " at the top of the tree: that name is"
+          + " reserved for p3backup's snapshots in the bucket");
+    }
+    Child[] visited = new Child[files.size()];
+    visitAll(files, rel, ancestors, visited);
+    List<Child> children = new ArrayList<>(visited.length);
+    boolean directories = false;
+    for (Child c : visited) {
       if (c != null) {
         children.add(c);
+        directories |= c.type() == EntryType.DIR;
       }
     }
     children.sort(Comparator.comparing(Child::name));
-    return new Listing(dir, children);
+    return new Listing(children, directories);
+  }
+
+  /**
+   * Visits the files of one listing into {@code into}, at their places. A long listing is cut
+   * into chunks that the helper threads and this one take in turn: a stat is mostly waiting on
+   * the kernel's path lookup, and the walk is a backup's whole cost when little has changed.
+   */
+  private void visitAll(List<Path> files, String rel, Set<String> ancestors, Child[] into)
+      throws InterruptedIOException {
+    int n = files.size();
+    int chunks = (n + CHUNK - 1) / CHUNK;
+    AtomicInteger claimed = new AtomicInteger();
+    CountDownLatch finished = new CountDownLatch(chunks);
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    Runnable work = () -> {
+      for (int c; (c = claimed.getAndIncrement()) < chunks; ) {
+        try {
+          for (int i = c * CHUNK, end = Math.min(n, i + CHUNK); i < end; i++) {
+            Path file = files.get(i);
+            String name = file.getFileName().toString();
+            into[i] = visit(file, name, rel.isEmpty() ? name : rel + "/" + name, ancestors);
+          }
+        } catch (RuntimeException | Error e) {
+          failed.compareAndSet(null, e);
+        } finally {
+          finished.countDown();
+        }
+      }
+    };
+    if (helpers != null && chunks > 1) {
+      for (int h = 1; h < statThreads && h < chunks; h++) {
+        helpers.execute(work); // one that starts after the last chunk is taken finds nothing
+      }
+    }
+    work.run();
+    try {
+      finished.await(); // the chunks the helpers took
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("scan stopped");
+    }
+    Throwable f = failed.get();
+    if (f instanceof RuntimeException r) {
+      throw r;
+    }
+    if (f instanceof Error err) {
+      throw err;
+    }
   }
 
   /** A child with its stat, or null when it is excluded, special, unreadable or a loop. */

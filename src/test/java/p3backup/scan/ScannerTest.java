@@ -130,4 +130,61 @@ class ScannerTest {
           streamed.subList(0, 17));
     }
   }
+
+  /**
+   * Long listings are statted by several threads in chunks: what comes out, problems included,
+   * is what one thread finds, on the OS's file system and on Jimfs.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fileSystems")
+  void severalThreadsStatALongListingAsOneWould(String name, Configuration config, String rootText)
+      throws IOException {
+    try (FileSystem fs = Jimfs.newFileSystem(config)) {
+      sameWithThreads(Files.createDirectories(fs.getPath(rootText)));
+    }
+  }
+
+  @Test
+  void severalThreadsStatALongListingAsOneWouldOnTheOsFileSystem(@TempDir Path root)
+      throws Exception {
+    sameWithThreads(root);
+  }
+
+  private static void sameWithThreads(Path root) throws IOException {
+    int n = Scanner.CHUNK * 7 + 5;
+    for (int i = 0; i < n; i++) {
+      Files.writeString(root.resolve(String.format("f%04d%s", i, i % 50 == 0 ? ".tmp" : "")), "x" + i);
+    }
+    for (int d = 0; d < 3; d++) {
+      Path dir = Files.createDirectories(root.resolve("d" + d).resolve("inner"));
+      for (int i = 0; i < Scanner.CHUNK * 2 + d; i++) {
+        Files.writeString(dir.resolve("g" + i), "y");
+      }
+    }
+    Path deep = Files.createDirectories(root.resolve("deep"));
+    Path tooLong = deep.resolve("z".repeat(250));
+    for (int i = 0; i < 4; i++) {
+      tooLong = tooLong.resolve("z".repeat(250));
+    }
+    Files.createDirectories(tooLong.getParent());
+    Files.writeString(tooLong, "past S3's key limit: a problem");
+    ExcludeRules excludes = ExcludeRules.of(List.of("*.tmp"));
+    Problems one = new Problems(RunListener.NONE);
+    List<LocalEntry> alone = new Scanner(root, excludes, false, "", RunListener.NONE, one, 1).scan();
+    Problems four = new Problems(RunListener.NONE);
+    List<LocalEntry> together = new Scanner(root, excludes, false, "", RunListener.NONE, four, 4)
+        .scan();
+    int excluded = (n + 49) / 50;
+    int dirs = 3 * 2 + 5;
+    assertEquals(n - excluded + dirs + 3 * Scanner.CHUNK * 2 + 3, together.size(),
+        "every entry but the excluded files and the one whose key is too long");
+    assertEquals(describe(alone), describe(together));
+    assertEquals(one.sorted().toString(), four.sorted().toString());
+    assertEquals(1, four.sorted().size(), four.sorted().toString());
+  }
+
+  private static List<String> describe(List<LocalEntry> entries) {
+    return entries.stream().map(e -> e.path() + " " + e.type() + " " + e.stat() + " " + e.emptyDir()
+        + " " + e.file()).toList();
+  }
 }
