@@ -24,7 +24,16 @@ public interface ObjectStore extends AutoCloseable {
   List<BucketInfo> listBuckets();
 
   /** Lists the objects under a key prefix, in key order, one call per object. */
-  void list(String bucket, String prefix, Consumer<ObjectInfo> each);
+  default void list(String bucket, String prefix, Consumer<ObjectInfo> each) {
+    list(bucket, prefix, false, each);
+  }
+
+  /**
+   * Like {@link #list(String, String, Consumer)}; {@code shallow} lists only the keys directly
+   * under {@code prefix}, a folder's prefix ending in {@code /}: those with no {@code /} after
+   * it (S3's delimiter {@code /}), the prefix itself included, none of its subfolders' keys.
+   */
+  void list(String bucket, String prefix, boolean shallow, Consumer<ObjectInfo> each);
 
   /** Uploads a whole object in one request; the body is checked by the server against sha256. */
   PutResult put(String bucket, String key, Body body, ObjectAttributes attributes);
@@ -64,7 +73,12 @@ public interface ObjectStore extends AutoCloseable {
    * as S3Proxy on a file system) lists the current objects instead, as {@link #list} does: each
    * once, {@code latest}, not a delete marker, with versionId null.
    */
-  void listVersions(String bucket, String prefix, Consumer<ObjectVersion> each);
+  default void listVersions(String bucket, String prefix, Consumer<ObjectVersion> each) {
+    listVersions(bucket, prefix, false, each);
+  }
+
+  /** Like {@link #listVersions(String, String, Consumer)}, shallow as {@link #list} is. */
+  void listVersions(String bucket, String prefix, boolean shallow, Consumer<ObjectVersion> each);
 
   /**
    * Deletes exactly these versions, delete markers included, for good: one DeleteObjects

@@ -59,26 +59,48 @@ public final class Verifier {
     boolean latest = ref.equals(all.get(all.size() - 1));
 
     listener.phase("verify");
-    // One listing. The latest snapshot is checked against the current objects: the bucket's
+    // The listing. The latest snapshot is checked against the current objects: the bucket's
     // plain view must mirror it. An older one is checked against every version (on a bucket
     // that keeps them), so against the versions it names rather than against what has replaced
-    // them since. Sizes are held by key hash, 16 bytes per object.
+    // them since. Sizes are held by key hash, 16 bytes per object. The listing is cut along the
+    // snapshot's folders into listings that run at once (FolderListing).
     KeyIndex listed = new KeyIndex();
     KeyIndex versions = new KeyIndex();
-    if (!latest) {
-      store.listVersions(options.bucket(), options.keyPrefix(), v -> {
-        if (v.deleteMarker()) {
-          return;
+    int depth = 0;
+    int jobs = options.jobs();
+    try (ManifestReader manifest = snapshots.open(ref)) {
+      if (jobs > 1 && manifest.files() / FolderListing.OBJECTS_PER_LISTING > 1) {
+        FolderListing.Shape shape = new FolderListing.Shape();
+        for (ManifestEntry e; (e = manifest.next()) != null; ) {
+          shape.add(e);
         }
-        if (v.versionId() != null) {
-          versions.add(v.key() + '\u0000' + v.versionId(), v.size());
-        }
-        if (v.latest()) {
-          listed.add(v.key(), v.size());
+        depth = shape.depth(jobs);
+      }
+    }
+    try (ManifestReader manifest = depth == 0 ? null : snapshots.open(ref)) {
+      FolderListing.run(manifest, options.keyPrefix(), depth, jobs, (prefix, shallow) -> {
+        if (!latest) {
+          store.listVersions(options.bucket(), prefix, shallow, v -> {
+            if (v.deleteMarker()) {
+              return;
+            }
+            synchronized (listed) {
+              if (v.versionId() != null) {
+                versions.add(v.key() + '\u0000' + v.versionId(), v.size());
+              }
+              if (v.latest()) {
+                listed.add(v.key(), v.size());
+              }
+            }
+          });
+        } else {
+          store.list(options.bucket(), prefix, shallow, o -> {
+            synchronized (listed) {
+              listed.add(o.key(), o.size());
+            }
+          });
         }
       });
-    } else {
-      store.list(options.bucket(), options.keyPrefix(), o -> listed.add(o.key(), o.size()));
     }
     listed.seal();
     versions.seal();

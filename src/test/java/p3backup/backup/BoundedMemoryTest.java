@@ -140,8 +140,8 @@ class BoundedMemoryTest {
     }
 
     @Override
-    public void list(String bucket, String prefix, Consumer<ObjectInfo> each) {
-      own.list(bucket, prefix, each);
+    public void list(String bucket, String prefix, boolean shallow, Consumer<ObjectInfo> each) {
+      own.list(bucket, prefix, shallow, each);
     }
 
     @Override
@@ -204,8 +204,9 @@ class BoundedMemoryTest {
     }
 
     @Override
-    public void listVersions(String bucket, String prefix, Consumer<ObjectVersion> each) {
-      own.listVersions(bucket, prefix, each);
+    public void listVersions(String bucket, String prefix, boolean shallow,
+        Consumer<ObjectVersion> each) {
+      own.listVersions(bucket, prefix, shallow, each);
     }
 
     @Override

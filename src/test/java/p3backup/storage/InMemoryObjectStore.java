@@ -142,12 +142,15 @@ public final class InMemoryObjectStore implements ObjectStore {
   }
 
   @Override
-  public void list(String bucket, String prefix, Consumer<ObjectInfo> each) {
+  public void list(String bucket, String prefix, boolean shallow, Consumer<ObjectInfo> each) {
     List<ObjectInfo> infos = new ArrayList<>();
     synchronized (this) {
       for (var e : bucket(bucket).tailMap(prefix).entrySet()) {
         if (!e.getKey().startsWith(prefix)) {
           break;
+        }
+        if (shallow && e.getKey().indexOf('/', prefix.length()) >= 0) {
+          continue;
         }
         Stored s = e.getValue().get(e.getValue().size() - 1);
         if (s.deleteMarker()) {
@@ -251,12 +254,16 @@ public final class InMemoryObjectStore implements ObjectStore {
   }
 
   @Override
-  public void listVersions(String bucket, String prefix, Consumer<ObjectVersion> each) {
+  public void listVersions(String bucket, String prefix, boolean shallow,
+      Consumer<ObjectVersion> each) {
     List<ObjectVersion> out = new ArrayList<>();
     synchronized (this) {
       for (var e : bucket(bucket).tailMap(prefix).entrySet()) {
         if (!e.getKey().startsWith(prefix)) {
           break;
+        }
+        if (shallow && e.getKey().indexOf('/', prefix.length()) >= 0) {
+          continue;
         }
         List<Stored> all = e.getValue();
         for (int i = all.size() - 1; i >= 0; i--) {

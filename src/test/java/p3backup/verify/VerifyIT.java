@@ -201,4 +201,79 @@ class VerifyIT {
     return Stream.of(Arguments.of("s3proxy-transient", S3ProxyServer.shared(Provider.TRANSIENT)),
         Arguments.of("s3mock", S3MockServer.shared()));
   }
+
+  /**
+   * A snapshot big enough to be listed folder by folder (shallow above the cut, whole at it):
+   * an object gone at each kind of place is named, on each server, and an older snapshot is
+   * checked against its versions the same way.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  void aListingCutAlongFoldersFindsEveryMissingObject(String name, S3Server server)
+      throws IOException {
+    String bucket = newBucket();
+    CliRunner cli = CliRunner.forServer(server, Files.createDirectories(tmp.resolve("home")));
+    Path tree = Files.createDirectories(tmp.resolve("wide"));
+    for (int i = 0; i < 10; i++) {
+      Files.writeString(tree.resolve("r" + i), "root " + i);
+    }
+    for (int t = 0; t < 4; t++) {
+      Path top = Files.createDirectories(tree.resolve("top" + t));
+      for (int i = 0; i < 100; i++) {
+        Files.writeString(top.resolve("f" + i), "f" + i);
+      }
+      for (int s = 0; s < 2; s++) {
+        Path sub = Files.createDirectories(top.resolve("s" + s));
+        for (int i = 0; i < 150; i++) {
+          Files.writeString(sub.resolve("g" + i), "g" + i);
+        }
+      }
+    }
+    Files.createDirectories(tree.resolve("emptytop"));
+    Files.createDirectories(tree.resolve("top0/emptysub"));
+    // 1,610 files and 2 markers: one listing per 100 objects allows the 15 listings of a cut
+    // at depth 2 (the root, 5 folders at depth 1, 9 at depth 2).
+    Result first = cli.run(bucket, tree.toString(), "--json");
+    assertEquals(0, first.exitCode(), first.toString());
+    Result clean = cli.run("verify", bucket, "--json");
+    assertEquals(0, clean.exitCode(), clean.toString());
+    assertEquals(1610L, json(clean).get("filesChecked"));
+    if (!name.equals("s3proxy-filesystem")) {
+      String older = (String) json(first).get("snapshot");
+      Files.writeString(tree.resolve("top3/s0/g1"), "changed since the first snapshot");
+      assertEquals(0, cli.run(bucket, tree.toString()).exitCode());
+      Result old = cli.run("verify", bucket, "--snapshot", older, "--json");
+      assertEquals(0, old.exitCode(), old.toString());
+    }
+    List<String> gone = List.of("r3", "top1/f5", "top2/s1/g7", "emptytop/", "top0/emptysub/");
+    try (TestS3 s3 = new TestS3(server)) {
+      for (String key : gone) {
+        // Every version, for good: S3Mock still lists a key whose latest version is a delete
+        // marker.
+        var versions = name.equals("s3proxy-filesystem") ? List.<String>of()
+            : s3.client().listObjectVersions(b -> b.bucket(bucket).prefix(key)).versions().stream()
+                .filter(v -> v.key().equals(key)).map(v -> v.versionId()).toList();
+        if (versions.isEmpty()) {
+          s3.client().deleteObject(b -> b.bucket(bucket).key(key));
+        }
+        for (String v : versions) {
+          s3.client().deleteObject(b -> b.bucket(bucket).key(key).versionId(v));
+        }
+      }
+    }
+    Result r = cli.run("verify", bucket, "--json");
+    assertEquals(1, r.exitCode(), r.toString());
+    for (String key : gone) {
+      String path = key.endsWith("/") ? key.substring(0, key.length() - 1) : key;
+      assertTrue(r.err().contains(path + ": missing from the bucket"), path + " in " + r.err());
+    }
+    assertEquals(gone.size(), r.err().lines().filter(l -> l.contains("missing from")).count(),
+        r.err());
+  }
+
+  static Stream<Arguments> servers() {
+    return Stream.of(Arguments.of("s3proxy-filesystem", S3ProxyServer.shared(Provider.FILESYSTEM)),
+        Arguments.of("s3proxy-transient", S3ProxyServer.shared(Provider.TRANSIENT)),
+        Arguments.of("s3mock", S3MockServer.shared()));
+  }
 }

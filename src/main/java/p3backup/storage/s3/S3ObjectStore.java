@@ -179,10 +179,11 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
-  public void list(String bucket, String prefix, Consumer<ObjectInfo> each) {
+  public void list(String bucket, String prefix, boolean shallow, Consumer<ObjectInfo> each) {
     String token = null;
     do {
-      ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix);
+      ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix)
+          .delimiter(shallow ? "/" : null);
       if (token != null) {
         req.continuationToken(token);
       }
@@ -398,11 +399,13 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
-  public void listVersions(String bucket, String prefix, Consumer<p3backup.storage.ObjectVersion> each) {
+  public void listVersions(String bucket, String prefix, boolean shallow,
+      Consumer<p3backup.storage.ObjectVersion> each) {
     String keyMarker = null;
     String versionMarker = null;
     do {
-      ListObjectVersionsRequest.Builder req = ListObjectVersionsRequest.builder().bucket(bucket).prefix(prefix);
+      ListObjectVersionsRequest.Builder req = ListObjectVersionsRequest.builder().bucket(bucket)
+          .prefix(prefix).delimiter(shallow ? "/" : null);
       if (keyMarker != null) {
         req.keyMarker(keyMarker).versionIdMarker(versionMarker);
       }
@@ -412,7 +415,7 @@ public final class S3ObjectStore implements ObjectStore {
       } catch (SdkServiceException e) {
         if (keyMarker == null && (e.statusCode() == 501 || "NotImplemented".equals(S3Errors.code(e)))) {
           // No version listing on this server: its current objects, each once.
-          list(bucket, prefix, o -> each.accept(new p3backup.storage.ObjectVersion(o.key(), null,
+          list(bucket, prefix, shallow, o -> each.accept(new p3backup.storage.ObjectVersion(o.key(), null,
               o.size(), o.lastModified(), true, false)));
           return;
         }
