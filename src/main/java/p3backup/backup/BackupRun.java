@@ -76,7 +76,7 @@ public final class BackupRun {
       boolean created = false;
       SnapshotRef previousRef = null;
       RunJournal journal = new RunJournal(snapshots, store, options, clock, problems);
-      Map<String, ManifestEntry> takenOver = Map.of();
+      Takeover takenOver = Takeover.none();
       List<SnapshotRef> refs = List.of();
       if (state == BucketState.MISSING) {
         if (!options.dryRun()) {
@@ -92,8 +92,9 @@ public final class BackupRun {
         takenOver = journal.takeOver(listing, previousRef == null ? null : previousRef.id());
       }
       ManifestReader previous = open(snapshots, previousRef, problems);
-      try (journal; previous; ManifestWriter next = snapshots.newManifest()) {
-        return backup(snapshots, refs, previousRef, previous, problems, journal, takenOver,
+      Takeover takeover = takenOver;
+      try (journal; previous; takeover; ManifestWriter next = snapshots.newManifest()) {
+        return backup(snapshots, refs, previousRef, previous, problems, journal, takeover,
             created, scan, next);
       }
     }
@@ -117,7 +118,7 @@ public final class BackupRun {
 
   private BackupResult backup(SnapshotStore snapshots, List<SnapshotRef> refs,
       SnapshotRef previousRef, ManifestReader previous, Problems problems, RunJournal journal,
-      Map<String, ManifestEntry> takenOver, boolean created, ScanFeed scan, ManifestWriter writer)
+      Takeover takenOver, boolean created, ScanFeed scan, ManifestWriter writer)
       throws IOException, InterruptedException {
     String snapshotId = SnapshotId.next(clock.instant(), previousRef == null ? null : previousRef.id());
     Planner planner = new Planner(scan, previous, takenOver, options.checksum(), problems::warn);

@@ -1,7 +1,6 @@
 package p3backup.backup;
 
 import java.io.IOException;
-import java.util.Map;
 import p3backup.paths.EntryType;
 import p3backup.scan.ChangeDetector;
 import p3backup.scan.LocalEntry;
@@ -61,7 +60,7 @@ final class Planner {
 
   private final ScanFeed scan;
   private final ManifestReader previous;
-  private final Map<String, ManifestEntry> takenOver;
+  private final Takeover takenOver;
   private final boolean checksum;
   private final java.util.function.Consumer<String> warn;
   private LocalEntry local;
@@ -70,12 +69,12 @@ final class Planner {
 
   /**
    * @param previous the last snapshot, or null for none
-   * @param takenOver what a dead run uploaded, by path: it stands in for the previous entry
+   * @param takenOver what a dead run uploaded: it stands in for the previous entry
    * @param checksum whether every file is read, whatever its stat says
    * @param warn told once when the previous manifest turns out damaged part way: from there on
    *     the files are read as in a first backup
    */
-  Planner(ScanFeed scan, ManifestReader previous, Map<String, ManifestEntry> takenOver,
+  Planner(ScanFeed scan, ManifestReader previous, Takeover takenOver,
       boolean checksum, java.util.function.Consumer<String> warn) {
     this.warn = warn;
     this.scan = scan;
@@ -107,7 +106,7 @@ final class Planner {
       recorded = recorded();
     }
     local = scan.next();
-    ManifestEntry journalled = takenOver.get(here.path());
+    ManifestEntry journalled = takenOver.at(here.path());
     return plan(here, was, journalled != null ? journalled : was);
   }
 

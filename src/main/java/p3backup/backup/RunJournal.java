@@ -1,5 +1,6 @@
 package p3backup.backup;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,10 +78,10 @@ final class RunJournal implements AutoCloseable {
 
   /**
    * Looks at the journals found under the target: refuses (a StorageException) when another run
-   * or a forget is under way; returns, by path, what the dead runs newer than snapshot {@code previousId}
-   * uploaded (every segment of each, as the listing found them).
+   * or a forget is under way; returns what the dead runs newer than snapshot {@code previousId}
+   * uploaded (every segment of each, as the listing found them), to be read in path order.
    */
-  Map<String, ManifestEntry> takeOver(SnapshotStore.Listing listing, String previousId) {
+  Takeover takeOver(SnapshotStore.Listing listing, String previousId) {
     for (RunRef forget : listing.forgets()) {
       if (guard.alive(forget)) {
         if (!options.dryRun()) {
@@ -89,7 +90,7 @@ final class RunJournal implements AutoCloseable {
         problems.warn("a p3backup forget (" + forget.id() + ") is running on this target");
       }
     }
-    Map<String, ManifestEntry> entries = new HashMap<>();
+    Takeover entries = new Takeover(null);
     for (RunRef run : listing.runs()) {
       if (guard.alive(run)) {
         if (options.dryRun()) {
@@ -103,14 +104,28 @@ final class RunJournal implements AutoCloseable {
         continue; // its files went into a later snapshot, or were superseded by one
       }
       try {
-        snapshots.loadRun(run).ifPresent(m -> m.entries().forEach(e -> entries.put(e.path(), e)));
+        snapshots.readRun(run, entries::add);
       } catch (ManifestException | java.io.UncheckedIOException e) {
         problems.warn(e.getMessage() + "; its files will be uploaded again");
+      } catch (RuntimeException e) {
+        entries.close();
+        throw e;
       }
+    }
+    long taken;
+    try {
+      taken = entries.finish();
+    } catch (IOException e) {
+      entries.close();
+      throw new java.io.UncheckedIOException("cannot read back the interrupted run's journal: "
+          + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      entries.close();
+      throw e;
     }
     if (!dead.isEmpty() && !options.dryRun()) {
       problems.warn("taking over from an interrupted backup (" + dead.get(dead.size() - 1).id()
-          + "): " + entries.size() + " file(s) it uploaded need no upload");
+          + "): " + taken + " file(s) it uploaded need no upload");
       abortLeftUploads();
     }
     return entries;

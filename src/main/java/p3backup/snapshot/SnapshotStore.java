@@ -43,8 +43,14 @@ public final class SnapshotStore {
   private static final String FORGETS = DIR + "forgets/";
   private static final String SUFFIX = ".jsonl.gz";
 
-  /** Manifests up to this size go up in one request; larger ones in parts of this size. */
-  static final int SINGLE_UPLOAD = 16 << 20;
+  /**
+   * Manifests up to this size go up in one request; larger ones in parts of this size, S3's
+   * smallest. The URL connection client copies a request's body into memory before sending it
+   * (its HttpURLConnection is given no streaming mode), growing the copy as it goes, so a commit
+   * holds about three times a part: some 15 MiB at any number of files (16 MiB parts took 30 MiB
+   * more at 1,000,000 files).
+   */
+  static final int SINGLE_UPLOAD = 5 << 20;
 
   private final ObjectStore store;
   private final String bucket;
@@ -207,52 +213,69 @@ public final class SnapshotStore {
    * Reads a run's journal: all its segments (as the listing found them), their entries by path,
    * a later segment's over an earlier one's, in path order. A segment gone since the listing is
    * passed over (the run finished and is deleting them; some servers, S3Mock among them, also
-   * list a key whose latest version is a delete marker); empty when all are gone.
+   * list a key whose latest version is a delete marker); empty when all are gone. Holds the whole
+   * journal: for forget, which holds whole manifests too; a backup streams it ({@link #readRun}).
    */
   public Optional<Manifest> loadRun(RunRef ref) {
+    Map<String, ManifestEntry> entries = new java.util.TreeMap<>();
+    Optional<Instant> time = readRun(ref, e -> entries.put(e.path(), e));
+    return time.map(t -> new Manifest(ref.id(), t, new ArrayList<>(entries.values())));
+  }
+
+  /**
+   * Hands on a run's journal entries segment by segment, in the order the segments were written
+   * (so in about the order the files landed), {@link #PARALLEL_READS} segments fetched at once
+   * and only those held. Returns the time of the last segment found; empty when all are gone
+   * (see {@link #loadRun}).
+   */
+  public Optional<Instant> readRun(RunRef ref, java.util.function.Consumer<ManifestEntry> each) {
     List<String> keys = ref.keys();
-    List<Optional<Manifest>> read = new ArrayList<>();
+    Instant time = null;
     if (keys.size() <= 1) {
-      keys.forEach(k -> read.add(readJournal(k, "journal of run " + ref.id())));
-    } else {
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-          Math.min(PARALLEL_READS, keys.size()), r -> {
-            Thread t = new Thread(r, "p3backup-journal-read");
-            t.setDaemon(true);
-            return t;
-          });
-      try {
-        List<java.util.concurrent.Future<Optional<Manifest>>> futures = new ArrayList<>();
-        for (String k : keys) {
-          futures.add(pool.submit(() -> readJournal(k, "journal of run " + ref.id() + " ("
+      for (String k : keys) {
+        Optional<Manifest> m = readJournal(k, "journal of run " + ref.id());
+        if (m.isPresent()) {
+          m.get().entries().forEach(each);
+          time = m.get().time();
+        }
+      }
+      return Optional.ofNullable(time);
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        Math.min(PARALLEL_READS, keys.size()), r -> {
+          Thread t = new Thread(r, "p3backup-journal-read");
+          t.setDaemon(true);
+          return t;
+        });
+    try {
+      java.util.ArrayDeque<java.util.concurrent.Future<Optional<Manifest>>> window =
+          new java.util.ArrayDeque<>();
+      int next = 0;
+      while (next < keys.size() || !window.isEmpty()) {
+        while (next < keys.size() && window.size() < PARALLEL_READS) {
+          String k = keys.get(next++);
+          window.add(pool.submit(() -> readJournal(k, "journal of run " + ref.id() + " ("
               + k.substring(k.lastIndexOf('/') + 1) + ")")));
         }
-        for (java.util.concurrent.Future<Optional<Manifest>> f : futures) {
-          read.add(f.get());
+        Optional<Manifest> m = window.poll().get();
+        if (m.isPresent()) {
+          m.get().entries().forEach(each);
+          time = m.get().time();
         }
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException r) {
-          throw r;
-        }
-        throw new IllegalStateException(e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new UncheckedIOException("journal of run " + ref.id() + ": interrupted",
-            new java.io.InterruptedIOException());
-      } finally {
-        pool.shutdownNow();
       }
-    }
-    Map<String, ManifestEntry> entries = new java.util.TreeMap<>();
-    Instant time = null;
-    for (Optional<Manifest> m : read) {
-      if (m.isPresent()) {
-        m.get().entries().forEach(e -> entries.put(e.path(), e));
-        time = m.get().time();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
       }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException("journal of run " + ref.id() + ": interrupted",
+          new java.io.InterruptedIOException());
+    } finally {
+      pool.shutdownNow();
     }
-    return time == null ? Optional.empty()
-        : Optional.of(new Manifest(ref.id(), time, new ArrayList<>(entries.values())));
+    return Optional.ofNullable(time);
   }
 
   private Optional<Manifest> readJournal(String key, String name) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -264,7 +265,7 @@ class RunJournalTest {
     assertEquals(1, listings.get());
     Map<String, ManifestEntry> taken;
     try (RunJournal j = journal()) {
-      taken = j.takeOver(listing, null);
+      taken = read(j.takeOver(listing, null), "a.txt", "b.txt", "c.txt", "d.txt");
       assertEquals(1, listings.get(), "no listing per run: its segments come from the listing");
       assertEquals(Map.of("a.txt", file("a.txt", "2"), "b.txt", file("b.txt", "b"), "c.txt", file("c.txt", "c")),
           taken, "a later segment's entry over an earlier one's");
@@ -282,7 +283,7 @@ class RunJournalTest {
     memory.putRaw(BUCKET, ".p3backup/runs/" + dead + ".jsonl.gz", ManifestCodec.encode(
         new Manifest(dead, clock.instant(), List.of(file("a.txt", "a"), file("b.txt", "b")))), DEAD_HERE);
     try (RunJournal j = journal()) {
-      Map<String, ManifestEntry> taken = j.takeOver(snapshots.listAll(), null);
+      Map<String, ManifestEntry> taken = read(j.takeOver(snapshots.listAll(), null), "a.txt", "b.txt");
       assertEquals(Map.of("a.txt", file("a.txt", "a"), "b.txt", file("b.txt", "b")), taken);
       j.start("20260101T100000.000Z");
       j.finish();
@@ -295,7 +296,7 @@ class RunJournalTest {
     String dead = "20260101T090000.000Z";
     segments(dead, DEAD_HERE, List.of(List.of(file("a.txt", "a"))));
     try (RunJournal j = journal()) {
-      Map<String, ManifestEntry> taken = j.takeOver(snapshots.listAll(), "20260101T093000.000Z");
+      Map<String, ManifestEntry> taken = read(j.takeOver(snapshots.listAll(), "20260101T093000.000Z"), "a.txt");
       assertEquals(Map.of(), taken);
       j.start("20260101T100000.000Z");
       j.finish();
@@ -312,7 +313,7 @@ class RunJournalTest {
     }
     segments(dead, DEAD_HERE, many);
     try (RunJournal j = journal()) {
-      assertEquals(2345, j.takeOver(snapshots.listAll(), null).size());
+      assertEquals(2345, j.takeOver(snapshots.listAll(), null).added());
       j.start("20260101T100000.000Z");
       j.uploaded(file("new.txt", "n"));
       j.beat();
@@ -371,5 +372,19 @@ class RunJournalTest {
     memory.putRaw(BUCKET, ".p3backup/runs/not-an-id/00000000.jsonl.gz", new byte[0], Map.of());
     memory.putRaw(BUCKET, ".p3backup/runs/20260101T090000.000Z/x1.jsonl.gz", new byte[0], Map.of());
     assertEquals(List.of(), snapshots.listAll().runs());
+  }
+
+  /** What a takeover holds at these paths (asked in order, as the planner asks). */
+  private static Map<String, ManifestEntry> read(Takeover t, String... paths) throws IOException {
+    Map<String, ManifestEntry> out = new java.util.HashMap<>();
+    try (t) {
+      for (String p : new java.util.TreeSet<>(List.of(paths))) {
+        ManifestEntry e = t.at(p);
+        if (e != null) {
+          out.put(p, e);
+        }
+      }
+    }
+    return out;
   }
 }
