@@ -121,7 +121,8 @@ final class FolderListing {
     }
   }
 
-  private static void await(Future<?> job, ArrayDeque<Future<?>> others)
+  /** Waits for a job; its failure cancels the others and is thrown. */
+  static void await(Future<?> job, java.util.Collection<Future<?>> others)
       throws InterruptedException {
     try {
       job.get();

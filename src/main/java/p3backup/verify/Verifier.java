@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
@@ -131,14 +130,14 @@ public final class Verifier {
           problems.add(e.path(), "is " + size + " bytes in the bucket, " + e.size() + " recorded");
         } else if (e.type() == EntryType.FILE && pool != null) {
           while (window.size() >= WINDOW) {
-            await(window.pollFirst(), window);
+            FolderListing.await(window.pollFirst(), window);
           }
           ManifestEntry file = e;
           window.addLast(pool.submit(() -> readData(file, bytesRead)));
         }
       }
       while (!window.isEmpty()) {
-        await(window.pollFirst(), window);
+        FolderListing.await(window.pollFirst(), window);
       }
     } finally {
       if (pool != null) {
@@ -156,19 +155,6 @@ public final class Verifier {
     }
     return new VerifyResult(options.bucket(), options.keyPrefix(), id, checked,
         bytesRead.get(), problems.sorted(), added, changed, missing);
-  }
-
-  private static void await(Future<?> job, java.util.Collection<Future<?>> others)
-      throws InterruptedException {
-    try {
-      job.get();
-    } catch (ExecutionException ex) {
-      others.forEach(x -> x.cancel(true));
-      if (ex.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException(ex.getCause());
-    }
   }
 
   /** Downloads one file's object and checks it against the recorded size and SHA-256. */
