@@ -42,7 +42,7 @@ import p3backup.storage.StorageException;
 
 /**
  * A backup and a restore of a tree of 200,000 entries, run in a JVM whose heap is too small for
- * the tree's entries held as records (pom.xml runs this class alone with -Xmx200m: the tree on
+ * the tree's entries held as records (pom.xml runs this class alone with -Xmx224m: the tree on
  * Jimfs takes some 125 MiB of it, a record per entry would take another 200). Memory stays
  * bounded by construction, not by measurement. The store checks every upload against content
  * derived from the key and keeps only p3backup's own objects, so that it holds no file either.
