@@ -46,7 +46,7 @@ public final class SnapshotStore {
   /**
    * Manifests up to this size go up in one request; larger ones in parts of this size, S3's
    * smallest. The URL connection client copies a request's body into memory before sending it
-   * (its HttpURLConnection is given no streaming mode), growing the copy as it goes, so a commit
+   * (the JDK connection under it is set to no streaming mode), growing the copy as it goes, so a commit
    * holds about three times a part: some 15 MiB at any number of files (16 MiB parts took 30 MiB
    * more at 1,000,000 files).
    */
