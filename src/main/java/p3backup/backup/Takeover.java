@@ -28,12 +28,14 @@ final class Takeover implements Closeable {
 
   private final Path dir;
   private final int chunkSize;
+  /** The chunk being filled; null once {@link #finish} has sorted it. */
   private List<ManifestEntry> filling = new ArrayList<>();
+  /** The only chunk, sorted, when nothing was spilled. */
+  private List<ManifestEntry> memory;
   private final List<Path> spilled = new ArrayList<>();
   private long count;
-  private boolean reading;
-  private PriorityQueue<Head> heads;
-  private final List<ManifestReader> readers = new ArrayList<>();
+  private Merge reading;
+  private ManifestEntry next;
   private String lastAsked;
 
   /** Nothing to take over. */
@@ -53,8 +55,8 @@ final class Takeover implements Closeable {
 
   /** Adds what a dead run uploaded, in the order it landed. */
   void add(ManifestEntry e) {
-    if (reading || filling == null) {
-      throw new IllegalStateException("takeover already being read");
+    if (filling == null) {
+      throw new IllegalStateException("takeover already finished");
     }
     filling.add(e);
     count++;
@@ -73,8 +75,8 @@ final class Takeover implements Closeable {
    * chunks when there are several: local files, some 60 bytes an entry).
    */
   long finish() throws IOException {
-    if (count == 0) {
-      return 0;
+    if (filling == null) {
+      throw new IllegalStateException("takeover already finished");
     }
     if (spilled.isEmpty()) {
       memory = sorted(filling);
@@ -86,34 +88,37 @@ final class Takeover implements Closeable {
     }
     filling = null;
     long distinct = 0;
-    List<ManifestReader> counting = new ArrayList<>();
-    try {
-      PriorityQueue<Head> q = new PriorityQueue<>(ORDER);
-      for (int i = 0; i < spilled.size(); i++) {
-        counting.add(ManifestReader.open(Files.newInputStream(spilled.get(i)), "takeover chunk " + i));
-        ManifestEntry e = counting.get(i).next();
-        if (e != null) {
-          q.add(new Head(e, i));
-        }
-      }
-      String last = null;
-      while (!q.isEmpty()) {
-        Head h = q.poll();
-        if (!h.entry().path().equals(last)) {
-          distinct++;
-          last = h.entry().path();
-        }
-        ManifestEntry e = counting.get(h.chunk()).next();
-        if (e != null) {
-          q.add(new Head(e, h.chunk()));
-        }
-      }
-    } finally {
-      for (ManifestReader r : counting) {
-        r.close();
+    try (Merge m = new Merge()) {
+      while (m.next() != null) {
+        distinct++;
       }
     }
     return distinct;
+  }
+
+  /**
+   * What the dead runs uploaded at {@code path}, or null. Paths must be asked in increasing
+   * order, as the planner walks them.
+   */
+  ManifestEntry at(String path) throws IOException {
+    if (count == 0) {
+      return null;
+    }
+    if (lastAsked != null && lastAsked.compareTo(path) >= 0) {
+      throw new IllegalStateException("takeover asked out of order: " + path + " after " + lastAsked);
+    }
+    lastAsked = path;
+    if (reading == null) {
+      if (filling != null) {
+        finish();
+      }
+      reading = new Merge();
+      next = reading.next();
+    }
+    while (next != null && next.path().compareTo(path) < 0) {
+      next = reading.next();
+    }
+    return next != null && next.path().equals(path) ? next : null;
   }
 
   /** The sorted chunk, each path once, the last one added for it kept. */
@@ -146,86 +151,75 @@ final class Takeover implements Closeable {
     filling = new ArrayList<>();
   }
 
-  /** The next entry of one chunk, with the chunk's number: a later chunk wins a tie. */
-  private record Head(ManifestEntry entry, int chunk) {}
-
-  private static final Comparator<Head> ORDER = Comparator
-      .comparing((Head h) -> h.entry().path())
-      .thenComparing(Head::chunk, Comparator.reverseOrder());
-
   /**
-   * What the dead runs uploaded at {@code path}, or null. Paths must be asked in increasing
-   * order, as the planner walks them.
+   * The finished chunks merged in path order, each path once: of equal paths the one from the
+   * latest chunk (chunks are in the order their entries were added).
    */
-  ManifestEntry at(String path) throws IOException {
-    if (count == 0) {
-      return null;
+  private final class Merge implements Closeable {
+    /** The next entry of one chunk, with the chunk's number: a later chunk wins a tie. */
+    private record Head(ManifestEntry entry, int chunk) {}
+
+    private final PriorityQueue<Head> heads = new PriorityQueue<>(Comparator
+        .comparing((Head h) -> h.entry().path())
+        .thenComparing(Head::chunk, Comparator.reverseOrder()));
+    private final List<ManifestReader> readers = new ArrayList<>();
+    private int inMemory;
+
+    Merge() throws IOException {
+      try {
+        if (memory != null) {
+          advance(0);
+        }
+        for (int i = 0; memory == null && i < spilled.size(); i++) {
+          readers.add(ManifestReader.open(Files.newInputStream(spilled.get(i)),
+              "takeover chunk " + i));
+          advance(i);
+        }
+      } catch (IOException | RuntimeException e) {
+        close();
+        throw e;
+      }
     }
-    if (lastAsked != null && lastAsked.compareTo(path) >= 0) {
-      throw new IllegalStateException("takeover asked out of order: " + path + " after " + lastAsked);
-    }
-    lastAsked = path;
-    if (!reading) {
-      open();
-    }
-    ManifestEntry found = null;
-    while (!heads.isEmpty() && heads.peek().entry().path().compareTo(path) <= 0) {
+
+    /** The next path's entry, or null after the last. */
+    ManifestEntry next() throws IOException {
       Head h = heads.poll();
-      if (h.entry().path().equals(path) && found == null) {
-        found = h.entry(); // the first of equal paths comes from the latest chunk
+      if (h == null) {
+        return null;
       }
       advance(h.chunk());
-    }
-    return found;
-  }
-
-  private void open() throws IOException {
-    if (filling != null) {
-      finish();
-    }
-    reading = true;
-    heads = new PriorityQueue<>(ORDER);
-    if (memory != null) {
-      if (!memory.isEmpty()) {
-        heads.add(new Head(memory.get(0), 0));
+      while (!heads.isEmpty() && heads.peek().entry().path().equals(h.entry().path())) {
+        advance(heads.poll().chunk()); // an older chunk's entry for the same path
       }
-      return;
+      return h.entry();
     }
-    for (int i = 0; i < spilled.size(); i++) {
-      Path f = spilled.get(i);
-      readers.add(ManifestReader.open(Files.newInputStream(f), "takeover chunk " + i));
-      advance(i);
-    }
-  }
 
-  /** The one chunk, when nothing was spilled, and where the next of it is. */
-  private List<ManifestEntry> memory;
-  private int memoryNext = 1;
-
-  private void advance(int chunk) throws IOException {
-    if (memory != null) {
-      if (memoryNext < memory.size()) {
-        heads.add(new Head(memory.get(memoryNext++), 0));
+    private void advance(int chunk) throws IOException {
+      ManifestEntry e = memory != null
+          ? (inMemory < memory.size() ? memory.get(inMemory++) : null)
+          : readers.get(chunk).next();
+      if (e != null) {
+        heads.add(new Head(e, chunk));
       }
-      return;
     }
-    ManifestEntry e = readers.get(chunk).next();
-    if (e != null) {
-      heads.add(new Head(e, chunk));
+
+    @Override
+    public void close() {
+      for (ManifestReader r : readers) {
+        try {
+          r.close();
+        } catch (IOException ignored) {
+          // its file is deleted all the same
+        }
+      }
     }
   }
 
   /** Deletes the spilled chunks. */
   @Override
   public void close() {
-    for (ManifestReader r : readers) {
-      try {
-        if (r != null) {
-          r.close();
-        }
-      } catch (IOException ignored) {
-        // deleted below all the same
-      }
+    if (reading != null) {
+      reading.close();
     }
     for (Path f : spilled) {
       try {

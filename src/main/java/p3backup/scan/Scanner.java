@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -86,11 +85,7 @@ public final class Scanner {
       ancestors.add(rootStat.inode());
     }
     if (statThreads > 1) {
-      helpers = Executors.newFixedThreadPool(statThreads - 1, r -> {
-        Thread t = new Thread(r, "p3backup-stat");
-        t.setDaemon(true);
-        return t;
-      });
+      helpers = p3backup.work.Workers.pool("p3backup-stat", statThreads - 1);
     }
     try {
       Listing top = list(root, "", ancestors);

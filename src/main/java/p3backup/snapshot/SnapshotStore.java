@@ -241,12 +241,8 @@ public final class SnapshotStore {
       }
       return Optional.ofNullable(time);
     }
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-        Math.min(PARALLEL_READS, keys.size()), r -> {
-          Thread t = new Thread(r, "p3backup-journal-read");
-          t.setDaemon(true);
-          return t;
-        });
+    java.util.concurrent.ExecutorService pool = p3backup.work.Workers.pool(
+        "p3backup-journal-read", Math.min(PARALLEL_READS, keys.size()));
     try {
       java.util.ArrayDeque<java.util.concurrent.Future<Optional<Manifest>>> window =
           new java.util.ArrayDeque<>();
